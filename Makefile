@@ -1,0 +1,29 @@
+# The two set-up commands: `make site` builds the sample site, `make test` runs the tests.
+# Each creates the virtual environment in .venv on first use.
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test catalogs clean
+
+site: $(STAMP)
+	$(PYTHON) build.py
+
+test: $(STAMP)
+	$(PYTHON) -m pytest -q
+
+# After changing interface strings: refresh the template and every language's catalog.
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k pgettext:1c,2 --no-location --sort-output \
+		--omit-header -o sitegen/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i sitegen/locale/messages.pot -d sitegen/locale \
+		--no-location --omit-header --ignore-pot-creation-date
+
+$(STAMP): pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf output .venv .pytest_cache

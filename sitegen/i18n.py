@@ -1,0 +1,154 @@
+"""Languages: translations of one item grouped into one record, fallbacks, UI catalogs.
+
+An item is one record however many languages it is written in (`group_translations`). A
+visitor of a language the item is not written in sees it in the first language of that
+language's fallback list (`fallback_order`), marked with its own ``lang``. The interface
+strings come from gettext catalogs (``sitegen/locale/<lang>/LC_MESSAGES/messages.po``),
+compiled in memory with Babel so that only the ``.po`` files are kept in git.
+"""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from . import validate
+from .config import SiteConfig
+from .errors import Diagnostics, Location
+from .records import Event, Network, NewsPost, Page, Text, Translated
+from .validate import Fact, Translation
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """Every multilingual item, one record each, keyed by slug."""
+
+    networks: dict[str, Network]
+    events: dict[str, Event]
+    news: dict[str, NewsPost]
+    pages: dict[str, Page]
+    locations: dict[tuple[str, str, str], Location]  # (kind, slug, field) -> where it is written
+
+
+def group_translations(translations: list[Translation], config: SiteConfig,
+                       diagnostics: Diagnostics) -> Grouped:
+    """Merge the translations of each item into one record.
+
+    A shared fact may be written in any one translation; when two translations both write it
+    and disagree, that is an error naming both files.
+    """
+    by_item: dict[tuple[str, str], list[Translation]] = defaultdict(list)
+    for translation in sorted(translations, key=lambda t: t.text.path):
+        by_item[translation.kind, translation.slug].append(translation)
+    grouped = Grouped({}, {}, {}, {}, {})
+    for (kind, slug), group in sorted(by_item.items()):
+        texts = _texts(group, diagnostics)
+        facts = _merge_facts(group, diagnostics)
+        grouped.locations.update({(kind, slug, key): fact.location for key, fact in facts.items()})
+        if kind == "news":
+            dates = {t.date for t in group}
+            if len(dates) > 1:
+                _conflict("date", group[0].text.path, group[-1].text.path, Location(group[-1].text.path),
+                          diagnostics)
+            grouped.news[slug] = validate.finish_news(slug, texts, facts, group[0].date)
+        elif kind == "networks":
+            grouped.networks[slug] = validate.finish_network(slug, texts, facts)
+        elif kind == "pages":
+            grouped.pages[slug] = validate.finish_page(slug, texts)
+        else:
+            event = validate.finish_event(slug, texts, facts, config, diagnostics)
+            if event:
+                grouped.events[slug] = event
+    return grouped
+
+
+def _texts(group: list[Translation], diagnostics: Diagnostics) -> dict[str, Text]:
+    texts: dict[str, Text] = {}
+    for translation in group:
+        lang = translation.text.lang
+        if lang in texts:
+            diagnostics.error("i18n.duplicate", f"a second '{lang}' text of {translation.kind[:-1]} "
+                              f"'{translation.slug}' (the first is {texts[lang].path})",
+                              Location(translation.text.path))
+            continue
+        texts[lang] = translation.text
+    return texts
+
+
+def _merge_facts(group: list[Translation], diagnostics: Diagnostics) -> dict[str, Fact]:
+    merged: dict[str, Fact] = {}
+    for translation in group:
+        for key, fact in translation.facts.items():
+            first = merged.setdefault(key, fact)
+            if first.value != fact.value:
+                _conflict(key, str(first.location), translation.text.path, fact.location, diagnostics)
+    return merged
+
+
+def _conflict(key: str, first: str, second: str, location: Location, diagnostics: Diagnostics) -> None:
+    diagnostics.error("i18n.conflict", f"{key}: disagrees with {first}",
+                      location, "write a shared fact in one translation only, or the same in each")
+
+
+# -- fallbacks ----------------------------------------------------------------------------
+
+def fallback_order(config: SiteConfig, lang: str) -> tuple[str, ...]:
+    """Return the languages to try for a page in `lang`: itself first, then its fallbacks."""
+    configured = config.language(lang).fallbacks
+    rest = configured or (config.default_language, *config.codes)
+    order = [lang]
+    for code in rest:
+        if code not in order:
+            order.append(code)
+    return tuple(order)
+
+
+def pick_text(texts: Mapping[str, Text], lang: str, config: SiteConfig) -> Text:
+    """Return the item's text in `lang`, or in the first fallback language it is written in."""
+    for code in fallback_order(config, lang):
+        if code in texts:
+            return texts[code]
+    return next(iter(texts.values()))
+
+
+def pick(value: Translated | None, lang: str, config: SiteConfig) -> tuple[str, str] | None:
+    """Return ``(text, its language)`` of a translated field for a page in `lang`."""
+    if not value:
+        return None
+    if "*" in value:
+        return value["*"], lang
+    for code in fallback_order(config, lang):
+        if code in value:
+            return value[code], code
+    return None
+
+
+# -- interface catalogs -------------------------------------------------------------------
+
+def load_catalogs(config: SiteConfig, locale_dir: Path = LOCALE_DIR) -> dict[str, Translations]:
+    """Compile each language's ``messages.po`` into gettext translations, in memory."""
+    catalogs = {}
+    for lang in config.codes:
+        po_path = locale_dir / lang / "LC_MESSAGES" / "messages.po"
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=config.language(lang).locale)
+        mo = io.BytesIO()
+        write_mo(mo, catalog, use_fuzzy=False)
+        mo.seek(0)
+        catalogs[lang] = Translations(mo, domain="messages")
+    return catalogs
+
+
+def missing_catalogs(config: SiteConfig, locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Return the site languages that have no interface catalog."""
+    return [lang for lang in config.codes
+            if not (locale_dir / lang / "LC_MESSAGES" / "messages.po").is_file()]
+

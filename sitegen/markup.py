@@ -1,0 +1,63 @@
+"""Markdown → sanitised HTML, converted once per distinct body.
+
+Python-Markdown is configured so that what editors see in their git host's preview is what
+the site shows (GitHub-style lists, tables, task lists, strikethrough, bare links). The HTML
+is then cleaned with nh3 against an allow-list: content can never bring scripts, styles,
+event handlers or ``javascript:`` links. Body headings start at ``h2``: the page title is
+the only ``h1``.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import markdown
+import nh3
+
+EXTENSIONS = ["extra", "sane_lists", "mdx_truly_sane_lists", "toc",
+              "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.tasklist"]
+EXTENSION_CONFIGS = {
+    "mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": True},
+    "toc": {"baselevel": 2, "permalink": False},
+    "pymdownx.tasklist": {"custom_checkbox": False},
+}
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "input", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class Markup:
+    """Converts Markdown bodies; remembers each result by the body's hash."""
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                                           output_format="html")
+        self._cache: dict[str, str] = {}
+
+    def to_html(self, body: str) -> str:
+        """Return the sanitised HTML of a Markdown body."""
+        key = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        html = self._cache.get(key)
+        if html is None:
+            self._markdown.reset()
+            html = sanitise(self._markdown.convert(body))
+            self._cache[key] = html
+        return html
+
+
+def sanitise(html: str) -> str:
+    """Keep only allow-listed tags, attributes and link schemes."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
+                     strip_comments=True)

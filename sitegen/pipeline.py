@@ -1,0 +1,139 @@
+"""The build in one readable function: load → plan → render → write.
+
+The load phase reads and validates everything into an immutable `Site`, or stops with every
+problem it found; nothing touches the output folder before it has succeeded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig, load_config
+from .errors import BuildFailed, Diagnostics, Location, display_path
+from .i18n import group_translations, load_catalogs, missing_catalogs
+from .markup import Markup
+from .plan import OutputJob, plan_site
+from .render.pages import PageRenderer
+from .resolve import resolve_references
+from .site import Site, build_site
+from .sources import load_sources
+from .templating import make_environment
+from .urls import Urls
+from .validate import validate_sources
+from .writer import write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path                       # the project folder; paths in messages are relative to it
+    content_dir: Path
+    templates_dir: Path
+    output_dir: Path
+    now: dt.datetime | None = None   # aware; None means the current time
+    base_url: str | None = None      # overrides site.yaml
+    strict: bool = False             # warnings fail the build
+
+    @classmethod
+    def for_project(cls, root: Path, **overrides) -> BuildOptions:
+        """Options with the standard layout under `root`."""
+        defaults = dict(content_dir=root / "content", templates_dir=root / "templates",
+                        output_dir=root / "output")
+        defaults.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(root=root, **defaults)
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site into the output folder; raise `BuildFailed` with every problem found."""
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    site = load_site(options, diagnostics)
+    urls = Urls(site.config)
+    jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
+    _stop_on_errors(diagnostics, options.strict)
+    files = list(render_jobs(jobs, site, urls, options, diagnostics))
+    _stop_on_errors(diagnostics, options.strict)
+    written = write_site(files, options.output_dir)
+    pages = sum(1 for job in jobs if job.kind != "static")
+    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
+
+
+def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
+    """Read, validate and resolve all content into a `Site`."""
+    config = load_config(options.content_dir, options.root)
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    _check_catalogs(config, options, diagnostics)
+    sources = load_sources(options.content_dir, options.root, config, diagnostics)
+    translations, people_list = validate_sources(sources, config, diagnostics)
+    grouped = group_translations(translations, config, diagnostics)
+    people = {person.id: person for person in people_list}
+    resolve_references(grouped, people, diagnostics)
+    _stop_on_errors(diagnostics, options.strict)
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    return build_site(config, grouped, people, now.astimezone(zoneinfo.ZoneInfo(config.timezone)))
+
+
+def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOptions,
+                diagnostics: Diagnostics) -> Iterator[tuple[str, bytes]]:
+    """Render every job to bytes; template errors are reported with template file and line."""
+    catalogs = load_catalogs(site.config)
+    markup = Markup()
+    renderers = {}
+    for lang in site.config.codes:
+        env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)
+        renderers[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup)
+    renderers[None] = renderers[site.config.default_language]
+    for job in jobs:
+        if job.kind == "static":
+            yield job.path, Path(job.source).read_bytes()
+            continue
+        try:
+            yield job.path, renderers[job.lang].render(job.kind, job.slug)
+        except jinja2.TemplateSyntaxError as exc:
+            path = display_path(Path(exc.filename), options.root) if exc.filename else exc.name
+            diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))
+            return
+        except jinja2.TemplateError as exc:
+            diagnostics.error("tpl.render", f"{exc} (rendering {job.path})",
+                              _template_location(exc, options))
+
+
+def _template_location(exc: Exception, options: BuildOptions) -> Location:
+    """Return the innermost template line of a render error (Jinja rewrites tracebacks)."""
+    location = Location(display_path(options.templates_dir, options.root))
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            location = Location(display_path(Path(filename), options.root), tb.tb_lineno)
+        tb = tb.tb_next
+    return location
+
+
+def _check_catalogs(config: SiteConfig, options: BuildOptions, diagnostics: Diagnostics) -> None:
+    for lang in missing_catalogs(config):
+        diagnostics.error("config.catalog", f"languages: no interface catalog for '{lang}'",
+                          Location(display_path(options.content_dir / "site.yaml", options.root)),
+                          "create it with: pybabel init -i sitegen/locale/messages.pot "
+                          f"-d sitegen/locale -l {lang}")
+
+
+def _stop_on_errors(diagnostics: Diagnostics, strict: bool) -> None:
+    if strict:
+        diagnostics.promote_warnings()
+    if diagnostics.has_errors:
+        raise BuildFailed(diagnostics)

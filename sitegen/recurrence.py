@@ -1,0 +1,175 @@
+"""Occurrences of events in a window, upcoming versus past, and repeat rules in words.
+
+A single event is one occurrence, whenever it is: the archive keeps old meetings. A series
+is expanded with dateutil's RFC 5545 rules over wall-clock times, then each occurrence gets
+its zone, so an 8.30 meeting stays 8.30 local across daylight-saving changes. A series whose
+rule leaves the day open and that has no start ("every month") has no dates to expand.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from babel.dates import get_day_names
+from babel.lists import format_list
+from babel.support import Translations
+from dateutil import rrule
+
+from .records import Event, Recurrence
+
+FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY,
+               "yearly": rrule.YEARLY}
+RRULE_WEEKDAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+MAX_OCCURRENCES_PER_SERIES = 1000  # a daily rule over two years is 731; more is a mistake
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One meeting of an event: aware datetimes, or dates for all-day events."""
+
+    event: str
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date | None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    def ends_after(self, now: dt.datetime) -> bool:
+        """Whether the occurrence is upcoming or under way at `now` (an aware datetime).
+
+        Without an end time a meeting counts as under way until the end of its day.
+        """
+        if isinstance(self.end, dt.datetime):
+            return self.end > now
+        last = self.end or self.start
+        zone = last.tzinfo if isinstance(last, dt.datetime) else now.tzinfo
+        last_day = last.date() if isinstance(last, dt.datetime) else last
+        return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), zone) > now
+
+    def sort_key(self) -> tuple:
+        start = self.start if isinstance(self.start, dt.datetime) else \
+            dt.datetime.combine(self.start, dt.time(), dt.timezone.utc)
+        return (start.astimezone(dt.timezone.utc), self.event)
+
+
+def expand(event: Event, window: tuple[dt.date, dt.date]) -> list[Occurrence]:
+    """Return the event's occurrences; a series only those starting inside `window`."""
+    if event.recurrence is None:
+        return [Occurrence(event.slug, event.start, event.end)]
+    first, duration, all_day = _series_shape(event, window[0])
+    if first is None:
+        return []
+    rule = _rrule(event.recurrence, first)
+    after = dt.datetime.combine(window[0], dt.time())
+    before = dt.datetime.combine(window[1], dt.time.max)
+    skipped = set(event.recurrence.exceptions)
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    occurrences = []
+    for local in rule.xafter(after, count=MAX_OCCURRENCES_PER_SERIES, inc=True):
+        if local > before:
+            break
+        if local.date() in skipped:
+            continue
+        if all_day:
+            start = local.date()
+            end = start + duration if duration else None
+        else:
+            start = local.replace(tzinfo=zone)
+            end = (local + duration).replace(tzinfo=zone) if duration else None
+        occurrences.append(Occurrence(event.slug, start, end))
+    return occurrences
+
+
+def _series_shape(event: Event, window_start: dt.date):
+    """Return (first local start, duration or None, all day?) of a series, or (None, …)."""
+    rule = event.recurrence
+    if event.start is not None:
+        all_day = event.all_day
+        first = event.start.replace(tzinfo=None) if not all_day else \
+            dt.datetime.combine(event.start, dt.time())
+        duration = (event.end - event.start) if event.end else None
+        if all_day and duration is not None:
+            duration = dt.timedelta(days=duration.days)
+        return first, duration, all_day
+    day_known = rule.weekdays or rule.month_day or rule.frequency == "daily"
+    if not day_known:
+        return None, None, False
+    time = event.time or dt.time()
+    first = dt.datetime.combine(window_start, time)
+    duration = None
+    if event.end_time:
+        duration = dt.datetime.combine(window_start, event.end_time) - first
+    return first, duration, event.time is None
+
+
+def _rrule(rule: Recurrence, first: dt.datetime) -> rrule.rrule:
+    weekdays = [RRULE_WEEKDAYS[d](rule.ordinal) if rule.ordinal else RRULE_WEEKDAYS[d]
+                for d in rule.weekdays] or None
+    until = dt.datetime.combine(rule.until, dt.time.max) if rule.until else None
+    return rrule.rrule(FREQUENCIES[rule.frequency], dtstart=first, interval=rule.interval,
+                       byweekday=weekdays, bymonthday=rule.month_day, until=until, count=rule.count)
+
+
+def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date]) -> tuple[Occurrence, ...]:
+    """Return every occurrence of every event, in time order."""
+    found = [occ for event in events.values() for occ in expand(event, window)]
+    return tuple(sorted(found, key=Occurrence.sort_key))
+
+
+def window_around(now: dt.datetime, months: int = 12) -> tuple[dt.date, dt.date]:
+    """Return the dates `months` before and after `now`: the horizon of series."""
+    today = now.date()
+    return today - dt.timedelta(days=round(months * 30.44)), today + dt.timedelta(days=round(months * 30.44))
+
+
+# -- rules in words -----------------------------------------------------------------------
+
+def describe(rule: Recurrence, translations: Translations, locale: str) -> str:
+    """Say a repeat rule in the page language: "joka perjantai", "hver måned"."""
+    _ = translations.gettext
+    n = rule.interval
+    days = get_day_names("wide", context="stand-alone", locale=locale)
+    weekdays = format_list([days[d] for d in rule.weekdays], locale=locale) if rule.weekdays else ""
+    if rule.frequency == "weekly" and weekdays:
+        if n == 1:
+            return _("every %(weekdays)s") % {"weekdays": weekdays}
+        if n == 2:
+            return _("every other week on %(weekdays)s") % {"weekdays": weekdays}
+        return _("every %(n)s weeks on %(weekdays)s") % {"n": n, "weekdays": weekdays}
+    if rule.frequency == "monthly" and rule.ordinal:
+        nth = _ordinal(rule.ordinal, translations)
+        if n == 1:
+            return _("every month on the %(nth)s %(weekday)s") % {"nth": nth, "weekday": weekdays}
+        return _("every %(n)s months on the %(nth)s %(weekday)s") % {
+            "n": n, "nth": nth, "weekday": weekdays}
+    if rule.frequency == "monthly" and rule.month_day:
+        if n == 1:
+            return _("every month on day %(day)s") % {"day": rule.month_day}
+        return _("every %(n)s months on day %(day)s") % {"n": n, "day": rule.month_day}
+    return _period(rule.frequency, n, translations)
+
+
+def _ordinal(n: int, translations: Translations) -> str:
+    words = {1: translations.pgettext("ordinal", "first"),
+             2: translations.pgettext("ordinal", "second"),
+             3: translations.pgettext("ordinal", "third"),
+             4: translations.pgettext("ordinal", "fourth"),
+             -1: translations.pgettext("ordinal", "last")}
+    return words[n]
+
+
+def _period(frequency: str, n: int, translations: Translations) -> str:
+    _ = translations.gettext
+    every = {"daily": _("every day"), "weekly": _("every week"), "monthly": _("every month"),
+             "yearly": _("every year")}
+    other = {"daily": _("every other day"), "weekly": _("every other week"),
+             "monthly": _("every other month"), "yearly": _("every other year")}
+    many = {"daily": _("every %(n)s days"), "weekly": _("every %(n)s weeks"),
+            "monthly": _("every %(n)s months"), "yearly": _("every %(n)s years")}
+    if n == 1:
+        return every[frequency]
+    if n == 2:
+        return other[frequency]
+    return many[frequency] % {"n": n}

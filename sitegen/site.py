@@ -1,0 +1,75 @@
+"""`Site`: the immutable result of the load phase, with the lookups pages need.
+
+Every "items of this network" list is an index built once here, so rendering never scans
+all records for each page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .i18n import Grouped
+from .recurrence import Occurrence, expand_all, window_around
+from .records import Event, Network, NewsPost, Page, Person
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    now: dt.datetime                     # the moment that splits upcoming from past
+    networks: dict[str, Network]
+    people: dict[str, Person]
+    events: dict[str, Event]
+    news: dict[str, NewsPost]
+    pages: dict[str, Page]
+    occurrences: tuple[Occurrence, ...]  # every occurrence in time order
+    events_by_network: dict[str, tuple[str, ...]]
+    news_by_network: dict[str, tuple[str, ...]]
+
+    def upcoming(self, network: str | None = None) -> list[Occurrence]:
+        """Occurrences not yet over at `now` (meetings under way count), soonest first."""
+        return [o for o in self._of(network) if o.ends_after(self.now)]
+
+    def past(self, network: str | None = None) -> list[Occurrence]:
+        """Occurrences over at `now`, most recent first."""
+        return [o for o in reversed(self._of(network)) if not o.ends_after(self.now)]
+
+    def occurrences_of(self, event: str) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.event == event]
+
+    def _of(self, network: str | None) -> list[Occurrence]:
+        if network is None:
+            return list(self.occurrences)
+        slugs = set(self.events_by_network.get(network, ()))
+        return [o for o in self.occurrences if o.event in slugs]
+
+    def latest_news(self, network: str | None = None) -> list[NewsPost]:
+        """News posts, newest first."""
+        slugs = self.news_by_network.get(network, ()) if network else self.news
+        return sorted((self.news[s] for s in slugs), key=lambda p: (p.date, p.slug), reverse=True)
+
+    def undated_series(self, network: str | None = None) -> list[Event]:
+        """Series whose dates cannot be known ("every month" with no start)."""
+        dated = {o.event for o in self.occurrences}
+        return [e for slug, e in sorted(self.events.items())
+                if e.recurrence and slug not in dated and (network is None or e.network == network)]
+
+
+def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
+               now: dt.datetime) -> Site:
+    """Assemble the `Site`: expand series around `now` and index items by network."""
+    events_by_network: dict[str, list[str]] = defaultdict(list)
+    for slug, event in sorted(grouped.events.items()):
+        if event.network:
+            events_by_network[event.network].append(slug)
+    news_by_network: dict[str, list[str]] = defaultdict(list)
+    for slug, post in sorted(grouped.news.items()):
+        if post.network:
+            news_by_network[post.network].append(slug)
+    return Site(config=config, now=now, networks=grouped.networks, people=people,
+                events=grouped.events, news=grouped.news, pages=grouped.pages,
+                occurrences=expand_all(grouped.events, window_around(now)),
+                events_by_network={k: tuple(v) for k, v in events_by_network.items()},
+                news_by_network={k: tuple(v) for k, v in news_by_network.items()})

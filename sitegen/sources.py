@@ -1,0 +1,178 @@
+"""Find the content files and split each into front matter and body, keeping line numbers.
+
+The file name is the item's identity: ``networks/<slug>.<lang>.md``, ``people/<id>.yaml``,
+``events/<slug>.<lang>.md``, ``news/<yyyy-mm-dd>-<slug>.<lang>.md``, ``pages/<slug>.<lang>.md``.
+Nothing here knows what the fields mean; `validate` does.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_FILE, SiteConfig
+from .errors import Diagnostics, Location, display_path
+from .yamlpos import YamlProblem, parse_yaml
+
+MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
+KINDS = ("networks", "people", "events", "news", "pages")
+_TRANSLATED_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]+)?)\.md$")
+_NEWS_SLUG = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+_PERSON_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One content file, parsed but not yet validated."""
+
+    path: str            # relative to the project root, POSIX, as messages show it
+    kind: str            # one of KINDS
+    slug: str
+    lang: str | None     # None for files that are not per language (people)
+    meta: dict           # the front matter (or the whole YAML file)
+    lines: dict          # key path -> line in the file
+    body: str
+    body_line: int       # the file line where the body starts
+    date: str | None = None  # news: the date in the file name
+
+    def location(self, *keys) -> Location:
+        return Location(self.path, self.lines.get(keys, 1))
+
+
+def load_sources(content_dir: Path, root: Path, config: SiteConfig,
+                 diagnostics: Diagnostics) -> list[SourceFile]:
+    """Read every content file under `content_dir`, reporting files that cannot be used."""
+    sources = []
+    for path in _walk(content_dir, root, diagnostics):
+        shown = display_path(path, root)
+        relative = path.relative_to(content_dir)
+        if relative.as_posix() == CONFIG_FILE:
+            continue
+        kind = relative.parts[0] if len(relative.parts) == 2 else None
+        if kind not in KINDS:
+            diagnostics.error("source.unexpected", f"'{relative.as_posix()}' is not where content goes",
+                              Location(shown),
+                              f"content files go in {', '.join(k + '/' for k in KINDS)}")
+            continue
+        identity = _identity(kind, path.name, shown, config, diagnostics)
+        text = _read_text(path, shown, diagnostics)
+        if identity is None or text is None:
+            continue
+        source = _parse(text, shown, kind, *identity, diagnostics)
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics):
+    """Yield content files in a stable order; refuse links that lead outside `content_dir`."""
+    top = content_dir.resolve()
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(top):
+                diagnostics.error("source.symlink", "links to a file outside content/; refused",
+                                  Location(display_path(path, root)))
+                continue
+            yield path
+
+
+def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics: Diagnostics):
+    """Return (slug, lang, date) from a file name, or None after reporting why not."""
+    if kind == "people":
+        match = _PERSON_NAME.match(name)
+        if not match:
+            diagnostics.error("source.name", "a person file is named <id>.yaml (lowercase a-z, 0-9, hyphens)",
+                              Location(shown))
+            return None
+        return match["slug"], None, None
+    match = _TRANSLATED_NAME.match(name)
+    if not match:
+        diagnostics.error("source.name", f"a {kind[:-1]} file is named <slug>.<language>.md "
+                          "(lowercase a-z, 0-9, hyphens)", Location(shown))
+        return None
+    slug, lang, date = match["slug"], match["lang"], None
+    if lang not in config.codes:
+        diagnostics.error("source.language", f"'{lang}' is not one of the site's languages "
+                          f"({', '.join(config.codes)})", Location(shown))
+        return None
+    if kind == "news":
+        news = _NEWS_SLUG.match(slug)
+        if not news:
+            diagnostics.error("source.name", "a news file is named <yyyy-mm-dd>-<slug>.<language>.md",
+                              Location(shown))
+            return None
+        slug, date = news["slug"], news["date"]
+    return slug, lang, date
+
+
+def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error("source.unreadable", f"cannot read: {exc.strerror}", Location(shown))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        diagnostics.error("source.size", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                          Location(shown))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        diagnostics.error("source.encoding", "not UTF-8 text", Location(shown, line),
+                          "save the file as UTF-8")
+        return None
+    if "\x00" in text:
+        diagnostics.error("source.binary", "binary file, not text", Location(shown))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: str | None,
+           diagnostics: Diagnostics) -> SourceFile | None:
+    if kind == "people":
+        front, body, first_line, body_line = text, "", 1, 0
+    else:
+        try:
+            front, body, body_line = _split_front_matter(text)
+        except FrontMatterMissing as exc:
+            diagnostics.error(exc.code, str(exc), Location(shown, 1))
+            return None
+        first_line = 2
+    try:
+        parsed = parse_yaml(front)
+    except YamlProblem as exc:
+        diagnostics.error("fm.yaml", exc.message, Location(shown, exc.line + first_line - 1))
+        return None
+    if not isinstance(parsed.data, dict):
+        diagnostics.error("fm.type", "front matter must be a mapping of fields (key: value)",
+                          Location(shown, first_line))
+        return None
+    lines = {key: line + first_line - 1 for key, line in parsed.lines.items()}
+    return SourceFile(shown, kind, slug, lang, parsed.data, lines, body, body_line, date)
+
+
+class FrontMatterMissing(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int]:
+    """Return (front matter, body, body's first line); raise `FrontMatterMissing` if there is none.
+
+    Done by lines rather than with python-frontmatter's regex, which swallows blank lines
+    after the closing ``---`` and so loses the body's line numbers.
+    """
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise FrontMatterMissing("fm.missing", "front matter missing: the file must start with a line '---'")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise FrontMatterMissing("fm.unclosed", "front matter is not closed by a line '---'")

@@ -1,0 +1,49 @@
+"""The Jinja2 environment of one language: autoescape, strict, gettext, date filters.
+
+One environment per language keeps the installed gettext catalog and date formats fixed for
+everything it renders, so no render can see another language's strings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from babel.support import Translations
+
+from .config import SiteConfig
+from .dates import Dates
+from .recurrence import describe
+from .urls import Urls
+
+
+def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
+                     translations: Translations, urls: Urls) -> jinja2.Environment:
+    """Return the environment that renders `lang`'s pages."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)
+    locale = config.language(lang).locale
+    dates = Dates(translations, locale)
+    env.filters.update(
+        date=dates.date,
+        date_long=dates.date_long,
+        month=dates.month,
+        times=lambda value, end=None: dates.times(value, end) if end else dates.times(value),
+        when=dates.when,
+        rule_in_words=lambda rule: describe(rule, translations, locale),
+        isodate=_isoformat,
+    )
+    env.globals.update(lang=lang, config=config, urls=urls)
+    return env
+
+
+def _isoformat(value) -> str:
+    """The machine-readable form for ``<time datetime>``: a date, or a time with its offset."""
+    return value.isoformat(timespec="minutes") if hasattr(value, "hour") else value.isoformat()

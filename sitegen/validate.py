@@ -1,0 +1,225 @@
+"""Raw front matter → typed values, every problem a `Diagnostic` with file and line.
+
+Each content file is validated on its own into a `Translation`: the per-language `Text` and
+the shared facts the file states. `i18n.group_translations` then merges the translations of
+one item and calls the `finish_*` function of its kind to build the record, so that checks
+needing every translation's facts (an event's start and end) run once per item.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from babel import Locale
+
+from . import fields as f
+from . import schema as s
+from .config import SiteConfig
+from .errors import Diagnostics, Location
+from .records import Event, Network, NewsPost, Page, Person, Recurrence, Text
+from .sources import SourceFile
+
+TEXT_FIELDS = ("title", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    value: Any
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One per-language content file after validation."""
+
+    kind: str
+    slug: str
+    text: Text
+    facts: dict[str, Fact]
+    date: dt.date | None = None
+
+
+# Facts each kind states once for all languages: value parsers, then nested mappings.
+def shared_values(kind: str, region: str | None) -> dict[str, Callable[[Any], Any]]:
+    """Return the parsers of the plain shared facts of `kind`; `region` reads local phone numbers."""
+    return {
+        "networks": {"organisation": s.text, "region": s.text, "contacts": s.list_of(s.slug),
+                     "email": f.email, "phone": f.phone(region), "website": s.url,
+                     "timezone": s.timezone},
+        "events": {"network": s.slug, "contacts": s.list_of(s.slug), "start": f.date_or_datetime,
+                   "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone},
+        "news": {"network": s.slug, "author": s.slug},
+        "pages": {},
+    }[kind]
+
+
+SHARED_MAPPINGS: dict[str, dict[str, Callable[[s.FieldReader], Any]]] = {
+    "events": {"repeat": f.read_repeat, "place": f.read_place, "online": f.read_online,
+               "registration": f.read_registration},
+}
+
+
+def validate_sources(sources: list[SourceFile], config: SiteConfig,
+                     diagnostics: Diagnostics) -> tuple[list[Translation], list[Person]]:
+    """Validate every source file; return the translations and the people."""
+    translations, people = [], []
+    for source in sources:
+        if source.kind == "people":
+            person = validate_person(source, config, diagnostics)
+            if person:
+                people.append(person)
+        else:
+            translation = validate_translation(source, config, diagnostics)
+            if translation:
+                translations.append(translation)
+    return translations, people
+
+
+def validate_translation(source: SourceFile, config: SiteConfig,
+                         diagnostics: Diagnostics) -> Translation | None:
+    """Validate one per-language file into its text and the shared facts it states."""
+    reader = s.FieldReader(source.meta, source.lines, source.path, diagnostics, own_line=1)
+    values = shared_values(source.kind, _region(config, source.lang))
+    mappings = SHARED_MAPPINGS.get(source.kind, {})
+    reader.reject_unknown([*TEXT_FIELDS, *values, *mappings])
+    title = reader.get("title", s.text, required=True)
+    summary = reader.get("summary", s.text)
+    facts = {}
+    for key, parse in values.items():
+        facts[key] = reader.get(key, parse)
+    for key, read in mappings.items():
+        facts[key] = _read_mapping(reader, key, read)
+    facts = {key: Fact(value, reader.location(key)) for key, value in facts.items() if value is not None}
+    if "phone" in facts:
+        _warn_unlinked_phone(facts["phone"], diagnostics)
+    if title is None:
+        return None
+    text = Text(source.lang, source.path, title, summary, source.body, source.body_line)
+    date = dt.date.fromisoformat(source.date) if source.date else None
+    return Translation(source.kind, source.slug, text, facts, date)
+
+
+def _read_mapping(reader: s.FieldReader, key: str, read: Callable[[s.FieldReader], Any]):
+    if key == "repeat" and isinstance(reader.data.get(key), str):
+        return reader.get(key, lambda raw: f.repeat_rule(s.text(raw)))  # the short form
+    sub = reader.sub(key)
+    return read(sub) if sub else None
+
+
+def validate_person(source: SourceFile, config: SiteConfig, diagnostics: Diagnostics) -> Person | None:
+    """Validate a ``people/<id>.yaml`` file; `country` decides how local numbers are read."""
+    reader = s.FieldReader(source.meta, source.lines, source.path, diagnostics, own_line=1)
+    reader.reject_unknown(["name", "role", "organisation", "email", "phone", "country"])
+    country = reader.get("country", f.country)
+    name = reader.get("name", s.text, required=True)
+    phones = reader.get("phone", s.list_of(f.phone(country)), default=())
+    listed = isinstance(source.meta.get("phone"), list)
+    for index, number in enumerate(phones):
+        location = reader.location("phone", index) if listed else reader.location("phone")
+        _warn_unlinked_phone(Fact(number, location), diagnostics)
+    role = reader.get("role", s.translated(config.codes))
+    organisation = reader.get("organisation", s.text)
+    email = reader.get("email", f.email)
+    if name is None:
+        return None
+    return Person(id=source.slug, path=source.path, name=name, role=role,
+                  organisation=organisation, email=email, phones=phones)
+
+
+def _warn_unlinked_phone(fact: Fact, diagnostics: Diagnostics) -> None:
+    if fact.value.e164 is None:
+        diagnostics.warning("field.phone", f"phone: '{fact.value.written}' is not a valid phone number; "
+                            "it is shown as written, without a call link", fact.location,
+                            "check the number and write it with its country code, e.g. +45 30 17 78 04")
+
+
+def _region(config: SiteConfig, lang: str | None) -> str | None:
+    if lang is None:
+        return None
+    return Locale.parse(config.language(lang).locale).territory
+
+
+# -- records from the merged facts of all translations -------------------------------------
+
+def finish_network(slug: str, texts: dict[str, Text], facts: dict[str, Fact]) -> Network:
+    return Network(slug, texts, **_values(facts))
+
+
+def finish_news(slug: str, texts: dict[str, Text], facts: dict[str, Fact], date: dt.date) -> NewsPost:
+    return NewsPost(slug, date, texts, **_values(facts))
+
+
+def finish_page(slug: str, texts: dict[str, Text]) -> Page:
+    return Page(slug, texts)
+
+
+def finish_event(slug: str, texts: dict[str, Text], facts: dict[str, Fact],
+                 config: SiteConfig, diagnostics: Diagnostics) -> Event | None:
+    """Build an event, checking what only the merged facts can show: start, end, time zone."""
+    values = _values(facts)
+    first = Location(min(t.path for t in texts.values()), 1)
+    timezone = values.pop("timezone", config.timezone)
+    zone = zoneinfo.ZoneInfo(timezone)
+    start, end = values.pop("start", None), values.pop("end", None)
+    times = values.pop("time", None)
+    recurrence = values.pop("repeat", None)
+    ok = True
+    if start is None and recurrence is None:
+        diagnostics.error("field.missing", "start: required field is missing (or give 'repeat' for a series)",
+                          first)
+        ok = False
+    if times is not None and (start is not None or recurrence is None):
+        diagnostics.error("event.time", "time: only for a series without a start; "
+                          "otherwise write the time in start and end", facts["time"].location)
+        ok = False
+    if end is not None and start is not None:
+        if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+            diagnostics.error("event.end", "end: give both start and end with a time, or both as dates",
+                              facts["end"].location)
+            ok = False
+        elif end < start or (end == start and isinstance(end, dt.datetime)):
+            diagnostics.error("event.end", f"end: {end} is not after start {start}", facts["end"].location)
+            ok = False
+    if isinstance(start, dt.datetime):
+        start = _in_zone(start, zone, facts["start"].location, diagnostics)
+        ok = ok and start is not None
+    if isinstance(end, dt.datetime):
+        end = _in_zone(end, zone, facts["end"].location, diagnostics)
+        ok = ok and end is not None
+    if recurrence is not None and recurrence.count is not None and start is None:
+        diagnostics.error("event.repeat", "repeat.count: counting needs a start; use until instead",
+                          facts["repeat"].location)
+        ok = False
+    if not ok:
+        return None
+    if recurrence is not None and start is not None:
+        recurrence = _anchor_rule(recurrence, start)
+    time, end_time = times if times else (None, None)
+    return Event(slug, texts, timezone, start=start, end=end, time=time, end_time=end_time,
+                 recurrence=recurrence, **values)
+
+
+def _anchor_rule(rule: Recurrence, start: dt.date) -> Recurrence:
+    """Fill in the day a rule leaves to its start ("every week" from a Friday: Fridays)."""
+    if rule.frequency == "weekly" and not rule.weekdays:
+        return replace(rule, weekdays=(start.weekday(),))
+    if rule.frequency == "monthly" and not rule.weekdays and rule.month_day is None:
+        return replace(rule, month_day=start.day)
+    return rule
+
+
+def _in_zone(local: dt.datetime, zone: zoneinfo.ZoneInfo, location: Location,
+             diagnostics: Diagnostics) -> dt.datetime | None:
+    """Attach `zone` to a wall-clock time, refusing one skipped by a daylight-saving change."""
+    aware = local.replace(tzinfo=zone)
+    if aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != local:
+        diagnostics.error("field.datetime", f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key} "
+                          "(the clocks skip it for daylight saving time)", location)
+        return None
+    return aware
+
+
+def _values(facts: dict[str, Fact]) -> dict[str, Any]:
+    return {key: fact.value for key, fact in facts.items()}

@@ -1,0 +1,68 @@
+"""Write the output folder atomically: build it beside the old one, then swap.
+
+Visitors and deploy jobs see either the previous complete site or the new complete site,
+never a mix: files go to a staging folder next to `output/`, which replaces `output/` with
+two renames only after every file is written. A build killed mid-way leaves the old site
+and a stale staging folder that the next build removes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    files: int
+    bytes: int
+
+
+def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteReport:
+    """Write `(relative path, bytes)` pairs as the new content of `output_dir`."""
+    output_dir = output_dir.resolve()
+    _recover(output_dir)
+    staging = _sibling(output_dir, f"staging-{os.getpid()}")
+    staging.mkdir(parents=True)
+    count = size = 0
+    try:
+        for relative, data in files:
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            count, size = count + 1, size + len(data)
+        _swap(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteReport(count, size)
+
+
+def _sibling(output_dir: Path, suffix: str) -> Path:
+    return output_dir.with_name(f".{output_dir.name}.{suffix}")
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    if output_dir.exists():
+        old = _sibling(output_dir, f"old-{os.getpid()}")
+        os.replace(output_dir, old)
+        os.replace(staging, output_dir)
+        shutil.rmtree(old)
+    else:
+        os.replace(staging, output_dir)
+
+
+def _recover(output_dir: Path) -> None:
+    """Undo what an interrupted build left: put a half-swapped site back, drop staging."""
+    parent = output_dir.parent
+    if not parent.is_dir():
+        parent.mkdir(parents=True)
+        return
+    leftovers = sorted(parent.glob(f".{output_dir.name}.*"))
+    for path in leftovers:
+        if path.name.startswith(f".{output_dir.name}.old-") and not output_dir.exists():
+            os.replace(path, output_dir)
+        elif path.name.startswith((f".{output_dir.name}.old-", f".{output_dir.name}.staging-")):
+            shutil.rmtree(path, ignore_errors=True)
