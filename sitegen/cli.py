@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     root = Path(args.root).resolve()
     options = BuildOptions.for_project(
-        root, content_dir=_path(args.content), output_dir=_path(args.output), now=now,
+        root, content_dir=_path(args.content), templates_dir=_path(args.templates),
+        output_dir=_path(args.output), now=now,
         base_url=args.base_url, strict=args.strict)
     try:
         report = build(options)
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="render content/ and templates/ into output/")
     build_cmd.add_argument("--root", default=".", help="the project folder (default: here)")
     build_cmd.add_argument("--content", help="the content folder (default: ROOT/content)")
+    build_cmd.add_argument("--templates", help="the templates folder (default: ROOT/templates)")
     build_cmd.add_argument("--output", help="the output folder (default: ROOT/output)")
     build_cmd.add_argument("--now", help="the moment that splits upcoming from past meetings, "
                            "ISO 8601 (default: the current time)")

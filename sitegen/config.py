@@ -68,7 +68,7 @@ def load_config(content_dir: Path, root: Path) -> SiteConfig:
     if not isinstance(parsed.data, dict):
         diagnostics.error("config.type", "site.yaml must be a mapping of settings", Location(shown, 1))
         raise BuildFailed(diagnostics, exit_code=2)
-    config = _validate(schema.FieldReader(parsed.data, parsed.lines, shown, diagnostics))
+    config = _validate(schema.FieldReader(parsed.data, parsed.lines, shown, diagnostics, own_line=1))
     if diagnostics.has_errors:
         raise BuildFailed(diagnostics, exit_code=2)
     return config
@@ -79,7 +79,9 @@ def _validate(fields: schema.FieldReader) -> SiteConfig | None:
                            "base_url", "timezone"])
     languages = _languages(fields)
     codes = [lang.code for lang in languages]
-    default = fields.get("default_language", schema.choice(codes), required=True)
+    # Without valid languages there is nothing to check the default language against.
+    default = fields.get("default_language", schema.choice(codes) if codes else schema.text,
+                         required=True)
     in_languages = schema.translated(codes)
     title = fields.get("title", in_languages, required=True)
     description = fields.get("description", in_languages, default={})

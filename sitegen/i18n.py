@@ -52,6 +52,8 @@ def group_translations(translations: list[Translation], config: SiteConfig,
     for (kind, slug), group in sorted(by_item.items()):
         texts = _texts(group, diagnostics)
         facts = _merge_facts(group, diagnostics)
+        if not all(t.valid for t in group):
+            continue  # its errors are reported; checks across fields would only repeat them
         grouped.locations.update({(kind, slug, key): fact.location for key, fact in facts.items()})
         if kind == "news":
             dates = {t.date for t in group}

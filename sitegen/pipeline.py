@@ -74,6 +74,10 @@ def build(options: BuildOptions) -> BuildReport:
 def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     """Read, validate and resolve all content into a `Site`."""
     config = load_config(options.content_dir, options.root)
+    if not (options.templates_dir / "base.html").is_file():
+        diagnostics.error("config.templates", "no templates here (base.html is missing)",
+                          Location(display_path(options.templates_dir, options.root)))
+        raise BuildFailed(diagnostics, exit_code=2)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     _check_catalogs(config, options, diagnostics)

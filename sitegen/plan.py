@@ -52,7 +52,11 @@ def _report_collisions(jobs: list[OutputJob], diagnostics: Diagnostics) -> None:
     for job in jobs:
         first = seen.setdefault(job.path, job)
         if first is not job:
-            blame = job.source or first.source
-            other = first.source if job.source else f"the {first.kind} page"
-            diagnostics.error("url.collision", f"output {job.path} is also written by {other}",
-                              Location(blame or job.path), "rename the file (its slug is its URL)")
+            blamed, other = (job, first) if job.source else (first, job)
+            diagnostics.error("url.collision",
+                              f"output {job.path} is also written by {_describe(other)}",
+                              Location(blamed.source or job.path), "rename the file (its slug is its URL)")
+
+
+def _describe(job: OutputJob) -> str:
+    return job.source or f"the {job.kind} listing"

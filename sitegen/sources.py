@@ -145,16 +145,15 @@ def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: 
             return None
         first_line = 2
     try:
-        parsed = parse_yaml(front)
+        parsed = parse_yaml(front, first_line)
     except YamlProblem as exc:
-        diagnostics.error("fm.yaml", exc.message, Location(shown, exc.line + first_line - 1))
+        diagnostics.error("fm.yaml", exc.message, Location(shown, exc.line))
         return None
     if not isinstance(parsed.data, dict):
         diagnostics.error("fm.type", "front matter must be a mapping of fields (key: value)",
                           Location(shown, first_line))
         return None
-    lines = {key: line + first_line - 1 for key, line in parsed.lines.items()}
-    return SourceFile(shown, kind, slug, lang, parsed.data, lines, body, body_line, date)
+    return SourceFile(shown, kind, slug, lang, parsed.data, parsed.lines, body, body_line, date)
 
 
 class FrontMatterMissing(ValueError):

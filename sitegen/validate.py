@@ -17,7 +17,7 @@ from babel import Locale
 from . import fields as f
 from . import schema as s
 from .config import SiteConfig
-from .errors import Diagnostics, Location
+from .errors import Diagnostics, Location, Severity
 from .records import Event, Network, NewsPost, Page, Person, Recurrence, Text
 from .sources import SourceFile
 
@@ -39,6 +39,7 @@ class Translation:
     text: Text
     facts: dict[str, Fact]
     date: dt.date | None = None
+    valid: bool = True   # False: the file had errors; the item is not built (no follow-on errors)
 
 
 # Facts each kind states once for all languages: value parsers, then nested mappings.
@@ -80,6 +81,7 @@ def validate_sources(sources: list[SourceFile], config: SiteConfig,
 def validate_translation(source: SourceFile, config: SiteConfig,
                          diagnostics: Diagnostics) -> Translation | None:
     """Validate one per-language file into its text and the shared facts it states."""
+    errors_before = len(diagnostics.items)
     reader = s.FieldReader(source.meta, source.lines, source.path, diagnostics, own_line=1)
     values = shared_values(source.kind, _region(config, source.lang))
     mappings = SHARED_MAPPINGS.get(source.kind, {})
@@ -98,7 +100,8 @@ def validate_translation(source: SourceFile, config: SiteConfig,
         return None
     text = Text(source.lang, source.path, title, summary, source.body, source.body_line)
     date = dt.date.fromisoformat(source.date) if source.date else None
-    return Translation(source.kind, source.slug, text, facts, date)
+    valid = not any(d.severity is Severity.ERROR for d in diagnostics.items[errors_before:])
+    return Translation(source.kind, source.slug, text, facts, date, valid)
 
 
 def _read_mapping(reader: s.FieldReader, key: str, read: Callable[[s.FieldReader], Any]):
@@ -180,7 +183,8 @@ def finish_event(slug: str, texts: dict[str, Text], facts: dict[str, Fact],
                               facts["end"].location)
             ok = False
         elif end < start or (end == start and isinstance(end, dt.datetime)):
-            diagnostics.error("event.end", f"end: {end} is not after start {start}", facts["end"].location)
+            diagnostics.error("event.end", f"end: {_shown(end)} is not after start {_shown(start)}",
+                              facts["end"].location)
             ok = False
     if isinstance(start, dt.datetime):
         start = _in_zone(start, zone, facts["start"].location, diagnostics)
@@ -219,6 +223,10 @@ def _in_zone(local: dt.datetime, zone: zoneinfo.ZoneInfo, location: Location,
                           "(the clocks skip it for daylight saving time)", location)
         return None
     return aware
+
+
+def _shown(value: dt.date | dt.datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else value.isoformat()
 
 
 def _values(facts: dict[str, Fact]) -> dict[str, Any]:

@@ -12,17 +12,30 @@ from dataclasses import dataclass
 
 import yaml
 
-Path_ = tuple  # a key path such as ("place", "city") or ("contacts", 0)
+
+class YamlProblem(Exception):
+    """A YAML text that cannot be used; `line` is a line of the file."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
 
 
 class ContentLoader(yaml.SafeLoader):
     """A SafeLoader that resolves only null, true/false, decimal numbers and strings."""
 
+    def __init__(self, text: str, first_line: int):
+        super().__init__(text)
+        self.first_line = first_line
+
+    def file_line(self, mark: yaml.Mark) -> int:
+        return mark.line + self.first_line
+
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem("YAML anchors and aliases are not allowed in content",
-                              event.start_mark.line + 1)
+                              self.file_line(event.start_mark))
         return super().compose_node(parent, index)
 
 
@@ -36,58 +49,53 @@ for _tag, _regexp, _first in [
     ContentLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
 
 
-class YamlProblem(Exception):
-    """A YAML text that cannot be used; `line` is 1-based within the parsed text."""
-
-    def __init__(self, message: str, line: int, key: str | None = None):
-        super().__init__(message)
-        self.message, self.line, self.key = message, line, key
-
-
 @dataclass(frozen=True, slots=True)
 class ParsedYaml:
     data: object
-    lines: dict  # key path -> 1-based line within the text
+    lines: dict  # key path such as ("place", "city") or ("contacts", 0) -> line of the file
 
 
-def parse_yaml(text: str) -> ParsedYaml:
-    """Parse `text` into plain data plus the line of every key and list item.
+def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
+    """Parse `text` into plain data plus the file line of every key and list item.
 
-    Raises `YamlProblem` for syntax errors, aliases and duplicate keys.
+    `first_line` is the file line the text starts on. Raises `YamlProblem` for syntax
+    errors, aliases and duplicate keys.
     """
-    loader = ContentLoader(text)
+    loader = ContentLoader(text, first_line)
     try:
         node = loader.get_single_node()
         if node is None:
             return ParsedYaml(None, {})
         lines: dict = {}
-        _check_and_index(node, (), lines)
-        data = loader.construct_document(node)
+        _check_and_index(node, (), lines, loader)
+        return ParsedYaml(loader.construct_document(node), lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", line) from None
+        line = loader.file_line(mark) if mark else first_line
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.problem and exc.context and exc.context_mark and loader.file_line(exc.context_mark) != line:
+            message += f" ({exc.context} that starts on line {loader.file_line(exc.context_mark)})"
+        raise YamlProblem(message, line) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"invalid YAML: {exc}", 1) from None
+        raise YamlProblem(f"invalid YAML: {exc}", first_line) from None
     finally:
         loader.dispose()
-    return ParsedYaml(data, lines)
 
 
-def _check_and_index(node: yaml.Node, path: Path_, lines: dict) -> None:
+def _check_and_index(node: yaml.Node, path: tuple, lines: dict, loader: ContentLoader) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}
         for key_node, value_node in node.value:
+            line = loader.file_line(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("keys must be plain words", key_node.start_mark.line + 1)
+                raise YamlProblem("keys must be plain words", line)
             key = key_node.value
-            line = key_node.start_mark.line + 1
             if key in seen:
-                raise YamlProblem(f"duplicate key '{key}' (first on line {seen[key]})", line, key)
+                raise YamlProblem(f"duplicate key '{key}' (first on line {seen[key]})", line)
             seen[key] = line
             lines[path + (key,)] = line
-            _check_and_index(value_node, path + (key,), lines)
+            _check_and_index(value_node, path + (key,), lines, loader)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            _check_and_index(item, path + (index,), lines)
+            lines[path + (index,)] = loader.file_line(item.start_mark)
+            _check_and_index(item, path + (index,), lines, loader)

@@ -90,7 +90,7 @@ class PageRenderer:
         return Contact(person, role[0] if role else None, role[1] if role else None, networks)
 
     def page(self, title: str, url: str, texts: Mapping[str, Text] | None = None,
-             content_lang: str | None = None) -> dict[str, Any]:
+             x_default: str | None = None) -> dict[str, Any]:
         """The context every page has: title, URL, language alternates and the switcher."""
         alternates = []
         for language in self.config.languages:
@@ -102,8 +102,8 @@ class PageRenderer:
             else:
                 target = self.urls.home(language.code)
             alternates.append(Alternate(language.code, language.name, target, exists))
-        return {"page": {"title": title, "url": url, "content_lang": content_lang or self.lang,
-                         "alternates": alternates, "x_default": self._x_default(alternates)},
+        return {"page": {"title": title, "url": url, "alternates": alternates,
+                         "x_default": x_default or self._x_default(alternates)},
                 "site_title": pick(self.config.title, self.lang, self.config)[0],
                 "nav_pages": [self.link("pages", slug) for slug in sorted(self.site.pages)]}
 
@@ -126,12 +126,13 @@ class PageRenderer:
                    for lang in self.config.languages]
         return {"choices": choices, "page": {"title": self.config.title.get(
             self.config.default_language, next(iter(self.config.title.values()))),
-            "url": self.urls.root(), "content_lang": self.lang, "alternates": [],
+            "url": self.urls.root(), "alternates": [],
             "x_default": self.urls.root()}}
 
     def _home(self) -> dict[str, Any]:
         site_title = pick(self.config.title, self.lang, self.config)[0]
-        return {**self.page(site_title, self.urls.home(self.lang)),
+        # The language choice is the default for visitors of no listed language.
+        return {**self.page(site_title, self.urls.home(self.lang), x_default=self.urls.root()),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()[:HOME_LIMIT]],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news()[:HOME_LIMIT]],
                 "networks": self._networks_list()}

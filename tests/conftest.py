@@ -1,0 +1,107 @@
+"""Shared fixtures: inline sites from a dict, builds with a fixed `now`, parsed HTML."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import BuildOptions, BuildReport, build
+
+PROJECT = Path(__file__).resolve().parents[1]
+SITES = Path(__file__).parent / "sites"
+NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+SITE_YAML = """\
+title:
+  da: Netværk
+  fi: Verkostot
+  en: Networks
+base_url: https://example.org/
+timezone: Europe/Copenhagen
+default_language: en
+languages:
+  - code: da
+    name: Dansk
+    locale: da_DK
+    fallbacks: [en]
+  - code: fi
+    name: Suomi
+    locale: fi_FI
+    fallbacks: [en]
+  - code: en
+    name: English
+    locale: en_GB
+"""
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (path relative to `root` → text) and return `root`."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Return a function that writes a project with the given content files.
+
+    ``content/site.yaml`` defaults to a three-language configuration; the project uses the
+    real templates.
+    """
+    def make(files: dict[str, str], *, site_yaml: str | None = SITE_YAML) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        if site_yaml is not None:
+            files = {"content/site.yaml": site_yaml, **files}
+        write_files(root, files)
+        return root
+    return make
+
+
+def options(root: Path, **overrides) -> BuildOptions:
+    """Build options for a project at `root` using the real templates and the fixed `NOW`."""
+    settings = {"content_dir": root / "content", "templates_dir": PROJECT / "templates",
+                "output_dir": root / "output", "now": NOW, **overrides}
+    return BuildOptions(root=root, **settings)
+
+
+def build_ok(root: Path, **overrides) -> BuildReport:
+    return build(options(root, **overrides))
+
+
+def build_errors(root: Path, **overrides) -> list[str]:
+    """Build `root`, expecting failure; return the formatted diagnostics."""
+    with pytest.raises(BuildFailed) as failed:
+        build(options(root, **overrides))
+    return [d.format() for d in failed.value.diagnostics.sorted()]
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample content of the project, built once with a fixed `now`; its output folder."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(PROJECT / "content", root / "content")
+    build_ok(root)
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def catalogs():
+    """The interface catalogs of the three sample languages."""
+    from sitegen.config import Language, SiteConfig
+    from sitegen.i18n import load_catalogs
+
+    languages = tuple(Language(code, code, locale, ()) for code, locale in
+                      (("da", "da_DK"), ("fi", "fi_FI"), ("en", "en_GB")))
+    config = SiteConfig({"*": "t"}, {}, languages, "en", "https://example.org/", "Europe/Helsinki")
+    return load_catalogs(config)

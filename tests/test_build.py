@@ -1,0 +1,83 @@
+"""The build as a whole: deterministic, atomic, and the old site kept when content breaks."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from conftest import PROJECT, build_errors, build_ok, options
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import build
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def sample_project(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT / "content", root / "content")
+    return root
+
+
+def test_two_builds_of_the_same_content_and_now_are_byte_identical(sample_project, tmp_path):
+    build_ok(sample_project)
+    first = snapshot(sample_project / "output")
+    build_ok(sample_project, output_dir=tmp_path / "second")
+    assert snapshot(tmp_path / "second") == first
+
+
+def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(sample_project):
+    build_ok(sample_project)
+    before = snapshot(sample_project / "output")
+    broken = sample_project / "content/events/maanedsmoede.da.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("network: bydelsmoedre",
+                                                                  "network: bydelsmodre"))
+    errors = [d for d in build_errors(sample_project) if ": error: " in d]
+    assert errors == ["content/events/maanedsmoede.da.md:4: error: network: unknown network "
+                      "'bydelsmodre' [ref.network]\n  hint: did you mean 'bydelsmoedre'?"]
+    assert snapshot(sample_project / "output") == before
+    assert sorted(p.name for p in sample_project.iterdir()) == ["content", "output"]
+
+
+def test_a_new_build_replaces_files_of_items_that_were_removed(sample_project):
+    build_ok(sample_project)
+    (sample_project / "content/events/maanedsmoede.da.md").unlink()
+    build_ok(sample_project)
+    assert not (sample_project / "output/da/events/maanedsmoede").exists()
+
+
+def test_an_interrupted_swap_is_recovered_by_the_next_build(sample_project):
+    build_ok(sample_project)
+    output = sample_project / "output"
+    # As if killed between moving the old site aside and moving the new one in.
+    output.rename(sample_project / ".output.old-99999")
+    (sample_project / ".output.staging-99998").mkdir()
+    build_ok(sample_project)
+    assert (output / "index.html").is_file()
+    assert sorted(p.name for p in sample_project.iterdir()) == ["content", "output"]
+
+
+def test_warnings_fail_the_build_only_when_strict(make_site):
+    root = make_site({"content/people/someone.yaml": "name: Some One\nphone: '12'\n"})
+    report = build_ok(root)
+    assert [d.code for d in report.diagnostics.items] == ["field.phone"]
+    with pytest.raises(BuildFailed):
+        build(options(root, strict=True))
+
+
+def test_upcoming_and_past_are_split_at_now(make_site):
+    from conftest import soup
+
+    root = make_site({"content/events/meeting.en.md":
+                      "---\ntitle: Meeting\nstart: 2026-11-22 08:30\nend: 2026-11-22 10:00\n---\n"})
+    during = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    build_ok(root, now=during)
+    page = soup(root / "output/en/events/index.html")
+    assert page.find(id="upcoming").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"
+    assert page.find(id="past") is None
+    build_ok(root, now=during + dt.timedelta(hours=1))
+    page = soup(root / "output/en/events/index.html")
+    assert page.find(id="past").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"

@@ -1,0 +1,56 @@
+"""No dead links: every internal link, asset and hreflang alternate of the sample site resolves."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import soup
+
+BASE = "https://example.org"
+
+
+def pages(output):
+    return sorted(output.rglob("*.html"))
+
+
+def target_exists(output, url: str) -> bool:
+    path = urlsplit(url).path
+    file = output / path.lstrip("/")
+    return (file / "index.html").is_file() if path.endswith("/") else file.is_file()
+
+
+def test_every_internal_link_and_asset_resolves(sample_site):
+    dead = []
+    for path in pages(sample_site):
+        document = soup(path)
+        for tag, attribute in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in document.find_all(tag, **{attribute: True}):
+                url = element[attribute]
+                if url.startswith(BASE):
+                    url = url[len(BASE):]
+                if url.startswith("/") and not target_exists(sample_site, url):
+                    dead.append((path.relative_to(sample_site).as_posix(), url))
+    assert dead == []
+
+
+def test_hreflang_alternates_are_reciprocal_and_include_x_default(sample_site):
+    for path in pages(sample_site):
+        document = soup(path)
+        alternates = {link["hreflang"]: link["href"]
+                      for link in document.find_all("link", rel="alternate", hreflang=True)}
+        assert "x-default" in alternates, path
+        canonical = document.find("link", rel="canonical")["href"]
+        for lang, url in alternates.items():
+            assert target_exists(sample_site, url), (path, url)
+            if lang == "x-default":
+                continue
+            other = soup(sample_site / urlsplit(url).path.lstrip("/") / "index.html")
+            back = {link["href"] for link in other.find_all("link", rel="alternate", hreflang=True)}
+            assert canonical in back, (path, url)
+
+
+@pytest.mark.parametrize("lang", ["da", "fi", "en"])
+def test_every_page_of_a_language_declares_it(sample_site, lang):
+    for path in sorted((sample_site / lang).rglob("index.html")):
+        assert soup(path).html["lang"] == lang, path
