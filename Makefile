@@ -17,7 +17,7 @@ catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k pgettext:1c,2 --no-location --sort-output \
 		--omit-header -o sitegen/locale/messages.pot .
 	$(VENV)/bin/pybabel update -i sitegen/locale/messages.pot -d sitegen/locale \
-		--no-location --omit-header --ignore-pot-creation-date
+		--ignore-obsolete --ignore-pot-creation-date --width 100
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)

@@ -106,8 +106,8 @@ def _languages(fields: schema.FieldReader) -> list[Language]:
     languages = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
-            fields.diagnostics.error("field.type", f"languages.{index}: expected a mapping with code, name and locale",
-                                     fields.location("languages", index))
+            fields.diagnostics.error("field.type", f"languages.{index}: expected a mapping "
+                                     "with code, name and locale", fields.location("languages", index))
             continue
         entry = schema.FieldReader(item, fields.lines, fields.path, fields.diagnostics,
                                    prefix=("languages", index),

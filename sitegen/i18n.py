@@ -12,7 +12,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po

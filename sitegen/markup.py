@@ -3,8 +3,8 @@
 Python-Markdown is configured so that what editors see in their git host's preview is what
 the site shows (GitHub-style lists, tables, task lists, strikethrough, bare links). The HTML
 is then cleaned with nh3 against an allow-list: content can never bring scripts, styles,
-event handlers or ``javascript:`` links. Body headings start at ``h2``: the page title is
-the only ``h1``.
+event handlers or ``javascript:`` links. A body's ``#`` heading becomes ``h2``: the page
+title is the only ``h1``.
 """
 from __future__ import annotations
 
@@ -12,12 +12,28 @@ import hashlib
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+class _TitleIsTheOnlyH1(Treeprocessor):
+    """Turn a body's ``# heading`` into ``h2``: the page title is the page's one ``h1``."""
+
+    def run(self, root):
+        for element in root.iter("h1"):
+            element.tag = "h2"
+
+
+class _HeadingsExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        # After "toc" (priority 5) has given the headings their ids.
+        md.treeprocessors.register(_TitleIsTheOnlyH1(md), "title_is_the_only_h1", 4)
+
 
 EXTENSIONS = ["extra", "sane_lists", "mdx_truly_sane_lists", "toc",
-              "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.tasklist"]
+              "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.tasklist", _HeadingsExtension()]
 EXTENSION_CONFIGS = {
     "mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": True},
-    "toc": {"baselevel": 2, "permalink": False},
+    "toc": {"permalink": False},
     "pymdownx.tasklist": {"custom_checkbox": False},
 }
 ALLOWED_TAGS = {

@@ -87,7 +87,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     people = {person.id: person for person in people_list}
     resolve_references(grouped, people, diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    now = options.now or dt.datetime.now(dt.timezone.utc)
+    now = options.now or dt.datetime.now(dt.UTC)
     return build_site(config, grouped, people, now.astimezone(zoneinfo.ZoneInfo(config.timezone)))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 # Text that is the same in every language is stored under "*"; see `i18n.pick`.
 Translated = Mapping[str, str]

@@ -50,8 +50,8 @@ class Occurrence:
 
     def sort_key(self) -> tuple:
         start = self.start if isinstance(self.start, dt.datetime) else \
-            dt.datetime.combine(self.start, dt.time(), dt.timezone.utc)
-        return (start.astimezone(dt.timezone.utc), self.event)
+            dt.datetime.combine(self.start, dt.time(), dt.UTC)
+        return (start.astimezone(dt.UTC), self.event)
 
 
 def expand(event: Event, window: tuple[dt.date, dt.date]) -> list[Occurrence]:

@@ -29,12 +29,27 @@ class Site:
     news_by_network: dict[str, tuple[str, ...]]
 
     def upcoming(self, network: str | None = None) -> list[Occurrence]:
-        """Occurrences not yet over at `now` (meetings under way count), soonest first."""
-        return [o for o in self._of(network) if o.ends_after(self.now)]
+        """What is coming, soonest first: every single meeting not yet over at `now` (one
+        under way counts) and the next meeting of each series, so a weekly series does not
+        fill the list."""
+        listed, seen = [], set()
+        for occurrence in self._of(network):
+            if not occurrence.ends_after(self.now) or occurrence.event in seen:
+                continue
+            if self.events[occurrence.event].recurrence:
+                seen.add(occurrence.event)
+            listed.append(occurrence)
+        return listed
 
     def past(self, network: str | None = None) -> list[Occurrence]:
-        """Occurrences over at `now`, most recent first."""
-        return [o for o in reversed(self._of(network)) if not o.ends_after(self.now)]
+        """Single meetings over at `now`, most recent first (series are listed as series)."""
+        return [o for o in reversed(self._of(network))
+                if not o.ends_after(self.now) and not self.events[o.event].recurrence]
+
+    def series(self, network: str | None = None) -> list[Event]:
+        """Repeating meetings, by slug."""
+        return [event for slug, event in sorted(self.events.items())
+                if event.recurrence and (network is None or event.network == network)]
 
     def occurrences_of(self, event: str) -> list[Occurrence]:
         return [o for o in self.occurrences if o.event == event]
@@ -49,12 +64,6 @@ class Site:
         """News posts, newest first."""
         slugs = self.news_by_network.get(network, ()) if network else self.news
         return sorted((self.news[s] for s in slugs), key=lambda p: (p.date, p.slug), reverse=True)
-
-    def undated_series(self, network: str | None = None) -> list[Event]:
-        """Series whose dates cannot be known ("every month" with no start)."""
-        dated = {o.event for o in self.occurrences}
-        return [e for slug, e in sorted(self.events.items())
-                if e.recurrence and slug not in dated and (network is None or e.network == network)]
 
 
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],

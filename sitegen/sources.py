@@ -17,9 +17,10 @@ from .yamlpos import YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
 KINDS = ("networks", "people", "events", "news", "pages")
-_TRANSLATED_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]+)?)\.md$")
-_NEWS_SLUG = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
-_PERSON_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_TRANSLATED_NAME = re.compile(rf"^(?P<slug>{_SLUG})\.(?P<lang>[a-z]{{2,3}}(?:-[a-z0-9]+)?)\.md$")
+_NEWS_SLUG = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})-(?P<slug>{_SLUG})$")
+_PERSON_NAME = re.compile(rf"^(?P<slug>{_SLUG})\.yaml$")
 
 
 @dataclass(frozen=True, slots=True)

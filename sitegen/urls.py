@@ -5,7 +5,7 @@ path, so a site deployed at ``https://example.org/verkostot/`` links inside ``/v
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .config import SiteConfig

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from babel import Locale
 
@@ -218,7 +219,7 @@ def _in_zone(local: dt.datetime, zone: zoneinfo.ZoneInfo, location: Location,
              diagnostics: Diagnostics) -> dt.datetime | None:
     """Attach `zone` to a wall-clock time, refusing one skipped by a daylight-saving change."""
     aware = local.replace(tzinfo=zone)
-    if aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != local:
+    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local:
         diagnostics.error("field.datetime", f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key} "
                           "(the clocks skip it for daylight saving time)", location)
         return None

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -26,7 +25,7 @@ def used_messages() -> set[tuple[str | None, str]]:
         pattern = "**.html" if method == "jinja2" else "**.py"
         for _, _, message, _, context in extract_from_dir(
                 folder, method_map=[(pattern, method)], keywords=keywords,
-                options_map={pattern: {"extensions": "jinja2.ext.i18n"}}):
+                options_map={pattern: {"extensions": "jinja2.ext.i18n,jinja2.ext.do"}}):
             found.add((context, message if isinstance(message, str) else message[0]))
     return found
 

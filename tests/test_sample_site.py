@@ -117,7 +117,9 @@ def test_service_point_opens_every_friday_10_to_14_by_appointment(sample_site):
     event = page(sample_site, "/fi/events/palvelupiste-perjantaisin/")
     assert event.find("dd", class_="rule").text == "joka perjantai klo 10–14"
     assert event.find("dd", class_="place").text == "Trion Palvelutori, Lahti"
-    assert "mailto:sofia.heinonen@kumppanuusverkosto.fi" in links(event.find("dd", class_="registration"), "mailto:")
+    registration = event.find("dd", class_="registration")
+    assert registration.text == "Ilmoittautuminen vaaditaan: sofia.heinonen@kumppanuusverkosto.fi"
+    assert "mailto:sofia.heinonen@kumppanuusverkosto.fi" in links(registration, "mailto:")
     text = text_of(event)
     for fact in ["maksuton", "ajanvarauksella", "etäajan", "Teams"]:
         assert fact in text, fact
@@ -165,3 +167,23 @@ def test_every_network_is_written_in_its_own_language_and_translated_to_english(
             english = page(sample_site, f"/en/networks/{slug}/")
             assert english.html["lang"] == "en"
             assert text_of(english.find(class_="prose")) != text_of(original.find(class_="prose"))
+
+
+def test_the_meetings_page_lists_a_series_once_with_its_next_date(sample_site):
+    document = page(sample_site, "/fi/events/")
+    upcoming = document.find(id="upcoming").parent
+    assert [(li.find("time")["datetime"], li.find(class_="meeting-title").text)
+            for li in upcoming.find_all("li", class_="meeting")] == [
+        ("2026-11-27T10:00+02:00", "Kansalaistoiminnan palvelupiste avoinna")]
+    regular = document.find(id="regular").parent
+    # Items not written in Finnish link to the language they are written in.
+    assert [(li.find(class_="meeting-title").a["href"], li.find(class_="rule").text)
+            for li in regular.find_all("li", class_="meeting")] == [
+        ("/da/events/aarsmoede/", "joka vuosi"),
+        ("/da/events/maanedsmoede/", "joka kuukausi"),
+        ("/fi/events/palvelupiste-perjantaisin/", "joka perjantai klo 10–14"),
+        ("/da/events/regionale-moeder/", "joka toinen vuosi"),
+    ]
+    past = document.find(id="past").parent
+    assert [t["datetime"] for t in past.find_all("time")] == [
+        "2024-01-26T08:30+02:00", "2023-10-12T08:30+03:00", "2023-09-14"]

@@ -119,6 +119,7 @@ def test_markdown_cannot_bring_scripts_handlers_or_javascript_links():
         {"href": "x", "rel": ["noopener", "noreferrer"]}, {"rel": ["noopener", "noreferrer"]}]
 
 
-def test_body_headings_start_below_the_page_title():
-    html = BeautifulSoup(Markup().to_html("# Top\n\n## Next\n"), "html.parser")
-    assert [h.name for h in html.find_all(["h1", "h2", "h3"])] == ["h2", "h3"]
+def test_body_headings_keep_their_level_below_the_page_title():
+    html = BeautifulSoup(Markup().to_html("# Top\n\n## Section\n\n### Part\n"), "html.parser")
+    assert [(h.name, h["id"]) for h in html.find_all(["h1", "h2", "h3"])] == [
+        ("h2", "top"), ("h2", "section"), ("h3", "part")]

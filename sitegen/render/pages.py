@@ -7,7 +7,8 @@ lookups and fallbacks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 import jinja2
 from babel.support import Translations
@@ -34,7 +35,7 @@ class ItemLink:
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
-    occurrence: Occurrence
+    occurrence: Occurrence | None   # None: a series whose dates are not known
     event: Event
     link: ItemLink
     network: ItemLink | None
@@ -84,6 +85,12 @@ class PageRenderer:
         network = self.link("networks", event.network) if event.network else None
         return Meeting(occurrence, event, self.link("events", event.slug), network)
 
+    def meeting_series(self, event: Event) -> Meeting:
+        """A series for a listing: its next meeting if its dates are known."""
+        upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
+        network = self.link("networks", event.network) if event.network else None
+        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
+
     def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
         person = self.site.people[person_id]
         role = pick(person.role, self.lang, self.config)
@@ -95,9 +102,7 @@ class PageRenderer:
         alternates = []
         for language in self.config.languages:
             exists = texts is None or language.code in texts
-            if texts is None:
-                target = self._same_page_in(url, language.code)
-            elif exists:
+            if texts is None or exists:
                 target = self._same_page_in(url, language.code)
             else:
                 target = self.urls.home(language.code)
@@ -148,7 +153,7 @@ class PageRenderer:
     def _events(self) -> dict[str, Any]:
         return {**self.page(self.gettext("Meetings"), self.urls.section(self.lang, "events")),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()],
-                "series": [self.link("events", e.slug) for e in self.site.undated_series()],
+                "series": [self.meeting_series(e) for e in self.site.series()],
                 "past": [self.meeting(o) for o in self.site.past()]}
 
     def _news(self) -> dict[str, Any]:
@@ -172,7 +177,7 @@ class PageRenderer:
                 "network": network, "text": text, "body": self.body(text),
                 "contacts": [self.contact(p) for p in network.contacts],
                 "upcoming": [self.meeting(o) for o in self.site.upcoming(slug)],
-                "series": [self.link("events", e.slug) for e in self.site.undated_series(slug)],
+                "series": [self.meeting_series(e) for e in self.site.series(slug)],
                 "past": [self.meeting(o) for o in self.site.past(slug)],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news(slug)]}
 
