@@ -91,7 +91,6 @@ class Network:
     email: str | None = None
     phone: Phone | None = None
     website: str | None = None
-    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, replace
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 from babel import Locale
 
@@ -48,8 +48,7 @@ def shared_values(kind: str, region: str | None) -> dict[str, Callable[[Any], An
     """Return the parsers of the plain shared facts of `kind`; `region` reads local phone numbers."""
     return {
         "networks": {"organisation": s.text, "region": s.text, "contacts": s.list_of(s.slug),
-                     "email": f.email, "phone": f.phone(region), "website": s.url,
-                     "timezone": s.timezone},
+                     "email": f.email, "phone": f.phone(region), "website": s.url},
         "events": {"network": s.slug, "contacts": s.list_of(s.slug), "start": f.date_or_datetime,
                    "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone},
         "news": {"network": s.slug, "author": s.slug},
