@@ -13,8 +13,10 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from .records import Online, Place, Phone, Recurrence, Registration
-from .schema import FieldError, FieldReader, boolean, integer, list_of, text, url
+from .records import STATUSES, Move, Online, Phone, Place, Recurrence, Registration
+from .schema import FieldError, FieldReader, boolean, choice, integer, list_of, text, url
+
+status = choice(STATUSES)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
@@ -163,12 +165,28 @@ def _weekdays(words: str, written: str) -> tuple[int, ...]:
 # -- nested mappings ----------------------------------------------------------------------
 
 def read_place(fields: FieldReader) -> Place | None:
-    fields.reject_unknown(["name", "address", "postal_code", "city", "country"])
+    fields.reject_unknown(["name", "address", "postal_code", "city", "country", "latitude",
+                           "longitude"])
     name = fields.get("name", text, required=True)
+    latitude = fields.get("latitude", coordinate(90))
+    longitude = fields.get("longitude", coordinate(180))
+    if (latitude is None) != (longitude is None):
+        fields.diagnostics.error("field.missing", f"{fields.name('latitude')}: give both latitude "
+                                 "and longitude, or neither", fields.location())
     if name is None:
         return None
     return Place(name, fields.get("address", text), fields.get("postal_code", text),
-                 fields.get("city", text), fields.get("country", country))
+                 fields.get("city", text), fields.get("country", country), latitude, longitude)
+
+
+def coordinate(limit: int):
+    """A parser for a latitude (`limit` 90) or longitude (180) in decimal degrees."""
+    def parse_coordinate(raw: Any) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not -limit <= raw <= limit:
+            raise FieldError(f"expected decimal degrees between -{limit} and {limit}, got {raw!r}",
+                             "field.coordinate")
+        return float(raw)
+    return parse_coordinate
 
 
 def read_online(fields: FieldReader) -> Online | None:
@@ -184,7 +202,7 @@ def read_registration(fields: FieldReader) -> Registration:
 
 
 def read_repeat(fields: FieldReader) -> Recurrence | None:
-    fields.reject_unknown(["rule", "until", "count", "except"])
+    fields.reject_unknown(["rule", "until", "count", "except", "cancelled", "moved"])
     rule = fields.get("rule", lambda raw: repeat_rule(text(raw)), required=True)
     if rule is None:
         return None
@@ -193,9 +211,32 @@ def read_repeat(fields: FieldReader) -> Recurrence | None:
         fields.diagnostics.error("field.repeat", f"{fields.name('count')}: must be at least 1",
                                  fields.location("count"))
         count = None
+    moves = []
+    for index, raw in enumerate(fields.get("moved", lambda raw: raw if isinstance(raw, list) else [raw],
+                                           default=[])):
+        move = read_move(raw, fields, index)
+        if move is not None:
+            moves.append(move)
     return Recurrence(rule.written, rule.frequency, rule.interval, rule.weekdays, rule.ordinal,
                       rule.month_day, fields.get("until", date), count,
-                      fields.get("except", list_of(date), default=()))
+                      fields.get("except", list_of(date), default=()),
+                      fields.get("cancelled", list_of(date), default=()), tuple(moves))
+
+
+def read_move(raw: Any, fields: FieldReader, index: int) -> Move | None:
+    """One ``moved:`` entry: ``{date: 2026-03-27, to: 2026-03-20 17:00, end: …}`` (naive times)."""
+    if not isinstance(raw, dict):
+        fields.diagnostics.error("field.type", f"{fields.name('moved')}.{index}: expected date, to "
+                                 "and optionally end", fields.location("moved", index))
+        return None
+    move = FieldReader(raw, fields.lines, fields.path, fields.diagnostics,
+                       prefix=fields.prefix + ("moved", index),
+                       own_line=fields.location("moved", index).line)
+    move.reject_unknown(["date", "to", "end"])
+    original = move.get("date", date, required=True)
+    start = move.get("to", date_or_datetime, required=True)
+    end = move.get("end", date_or_datetime)
+    return Move(original, start, end) if original and start else None
 
 
 def country(raw: Any) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 # Text that is the same in every language is stored under "*"; see `i18n.pick`.
 Translated = Mapping[str, str]
+# What became of a meeting: schema.org's EventStatus values, in editors' words.
+STATUSES = ("scheduled", "cancelled", "postponed", "moved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ class Place:
     postal_code: str | None = None
     city: str | None = None
     country: str | None = None   # ISO 3166 code: "FI", "DK"
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def one_line(self) -> str:
@@ -67,6 +71,15 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """One meeting of a series held at another time than its rule says."""
+
+    date: dt.date                          # the date the rule gives
+    start: dt.datetime | dt.date           # the new start (aware once validated)
+    end: dt.datetime | dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Recurrence:
     """A repeat rule as editors write it ("every month on the last friday"), parsed."""
 
@@ -78,7 +91,9 @@ class Recurrence:
     month_day: int | None = None
     until: dt.date | None = None
     count: int | None = None
-    exceptions: tuple[dt.date, ...] = ()
+    exceptions: tuple[dt.date, ...] = ()   # dates with no meeting at all
+    cancelled: tuple[dt.date, ...] = ()    # dates whose meeting is called off (still listed)
+    moved: tuple[Move, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +140,32 @@ class Event:
     place: Place | None = None
     online: Online | None = None
     registration: Registration | None = None
+    status: str = "scheduled"                         # one of STATUSES
+    previous_start: dt.datetime | dt.date | None = None  # a moved single meeting's old start
+    sequence: int | None = None                       # overrides the count from history
+
+    @property
+    def attendance(self) -> str:
+        """"offline", "online" or "mixed" (schema.org's attendance modes)."""
+        if self.online and self.place:
+            return "mixed"
+        return "online" if self.online else "offline"
 
     @property
     def all_day(self) -> bool:
         return self.start is not None and not isinstance(self.start, dt.datetime)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """How often an event's significant facts (time, place, status, title) have changed.
+
+    Calendar apps update a meeting they already know only when its SEQUENCE goes up; both
+    values come from the content's git history so that builds stay reproducible.
+    """
+
+    sequence: int
+    last_modified: dt.datetime   # aware, UTC
 
 
 @dataclass(frozen=True, slots=True)

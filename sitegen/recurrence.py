@@ -16,7 +16,7 @@ from babel.lists import format_list
 from babel.support import Translations
 from dateutil import rrule
 
-from .records import Event, Recurrence
+from .records import Event, Move, Recurrence
 
 FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY,
                "yearly": rrule.YEARLY}
@@ -31,6 +31,18 @@ class Occurrence:
     event: str
     start: dt.datetime | dt.date
     end: dt.datetime | dt.date | None
+    status: str = "scheduled"                            # one of records.STATUSES
+    original_start: dt.datetime | dt.date | None = None  # where a moved meeting was
+
+    @property
+    def key(self) -> str:
+        """The occurrence's identity within its event: the date first planned, YYYYMMDD.
+
+        A moved meeting keeps its key, so calendars update it instead of adding another.
+        """
+        planned = self.original_start if self.status == "moved" and self.original_start else self.start
+        day = planned.date() if isinstance(planned, dt.datetime) else planned
+        return day.strftime("%Y%m%d")
 
     @property
     def all_day(self) -> bool:
@@ -57,7 +69,7 @@ class Occurrence:
 def expand(event: Event, window: tuple[dt.date, dt.date]) -> list[Occurrence]:
     """Return the event's occurrences; a series only those starting inside `window`."""
     if event.recurrence is None:
-        return [Occurrence(event.slug, event.start, event.end)]
+        return [Occurrence(event.slug, event.start, event.end, event.status, event.previous_start)]
     first, duration, all_day = _series_shape(event, window[0])
     if first is None:
         return []
@@ -65,6 +77,8 @@ def expand(event: Event, window: tuple[dt.date, dt.date]) -> list[Occurrence]:
     after = dt.datetime.combine(window[0], dt.time())
     before = dt.datetime.combine(window[1], dt.time.max)
     skipped = set(event.recurrence.exceptions)
+    cancelled = set(event.recurrence.cancelled)
+    moves = {move.date: move for move in event.recurrence.moved}
     zone = zoneinfo.ZoneInfo(event.timezone)
     occurrences = []
     for local in rule.xafter(after, count=MAX_OCCURRENCES_PER_SERIES, inc=True):
@@ -78,8 +92,20 @@ def expand(event: Event, window: tuple[dt.date, dt.date]) -> list[Occurrence]:
         else:
             start = local.replace(tzinfo=zone)
             end = (local + duration).replace(tzinfo=zone) if duration else None
-        occurrences.append(Occurrence(event.slug, start, end))
+        occurrence = Occurrence(event.slug, start, end,
+                                "cancelled" if local.date() in cancelled else "scheduled")
+        if local.date() in moves:
+            occurrence = _moved(occurrence, moves[local.date()])
+        occurrences.append(occurrence)
     return occurrences
+
+
+def _moved(occurrence: Occurrence, move: Move) -> Occurrence:
+    """The occurrence at its new time; without a new end it keeps its length."""
+    end = move.end
+    if end is None and occurrence.end is not None:
+        end = move.start + (occurrence.end - occurrence.start)
+    return Occurrence(occurrence.event, move.start, end, "moved", occurrence.start)
 
 
 def _series_shape(event: Event, window_start: dt.date):

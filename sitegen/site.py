@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .config import SiteConfig
 from .i18n import Grouped
 from .recurrence import Occurrence, expand_all, window_around
-from .records import Event, Network, NewsPost, Page, Person
+from .records import Event, Network, NewsPost, Page, Person, Revision
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class Site:
     occurrences: tuple[Occurrence, ...]  # every occurrence in time order
     events_by_network: dict[str, tuple[str, ...]]
     news_by_network: dict[str, tuple[str, ...]]
+    revisions: dict[str, Revision]       # per event slug; see `revision`
+    built_at: dt.datetime                # aware UTC: the time a build says it was made
+
+    def revision(self, event: str) -> Revision:
+        """The event's revision: from its history, its own `sequence`, or the build time."""
+        override = self.events[event].sequence
+        found = self.revisions.get(event, Revision(0, self.built_at))
+        return Revision(override, found.last_modified) if override is not None else found
 
     def upcoming(self, network: str | None = None) -> list[Occurrence]:
         """What is coming, soonest first: every single meeting not yet over at `now` (one
@@ -67,7 +75,8 @@ class Site:
 
 
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
-               now: dt.datetime) -> Site:
+               now: dt.datetime, revisions: dict[str, Revision] | None = None,
+               built_at: dt.datetime | None = None) -> Site:
     """Assemble the `Site`: expand series around `now` and index items by network."""
     events_by_network: dict[str, list[str]] = defaultdict(list)
     for slug, event in sorted(grouped.events.items()):
@@ -81,4 +90,6 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                 events=grouped.events, news=grouped.news, pages=grouped.pages,
                 occurrences=expand_all(grouped.events, window_around(now)),
                 events_by_network={k: tuple(v) for k, v in events_by_network.items()},
-                news_by_network={k: tuple(v) for k, v in news_by_network.items()})
+                news_by_network={k: tuple(v) for k, v in news_by_network.items()},
+                revisions=revisions or {},
+                built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0))

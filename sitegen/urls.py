@@ -39,6 +39,29 @@ class Urls:
         text = pick_text(texts, lang, self.config)
         return self.item(kind, slug, text.lang), text
 
+    def occurrence(self, slug: str, key: str, lang: str, series: bool) -> str:
+        """The page of one meeting: a series' meeting has its own page under the series'."""
+        page = self.item("events", slug, lang)
+        return f"{page}{key[:4]}-{key[4:6]}-{key[6:]}/" if series else page
+
+    def occurrence_ics(self, slug: str, key: str, lang: str) -> str:
+        """The "add to calendar" file of one meeting."""
+        return f"{self.item('events', slug, lang)}{key}.ics"
+
+    def calendar(self, lang: str, network: str | None = None) -> str:
+        """The calendar page of the whole site or of one network."""
+        return f"{self.item('networks', network, lang)}calendar/" if network else self.section(lang, "calendar")
+
+    def calendar_feed(self, lang: str, network: str | None = None) -> str:
+        """The ICS subscription feed of the whole site or of one network."""
+        return f"{self.item('networks', network, lang)}calendar.ics" if network else \
+            f"{self.home(lang)}calendar.ics"
+
+    @property
+    def domain(self) -> str:
+        """The site's host name, the right-hand side of calendar UIDs."""
+        return urlsplit(self.config.base_url).hostname or "localhost"
+
     def static(self, name: str) -> str:
         return f"{self.prefix}static/{name}"
 

@@ -50,7 +50,8 @@ def shared_values(kind: str, region: str | None) -> dict[str, Callable[[Any], An
         "networks": {"organisation": s.text, "region": s.text, "contacts": s.list_of(s.slug),
                      "email": f.email, "phone": f.phone(region), "website": s.url},
         "events": {"network": s.slug, "contacts": s.list_of(s.slug), "start": f.date_or_datetime,
-                   "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone},
+                   "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone,
+                   "status": f.status, "moved_from": f.date_or_datetime, "sequence": s.integer},
         "news": {"network": s.slug, "author": s.slug},
         "pages": {},
     }[kind]
@@ -81,7 +82,7 @@ def validate_sources(sources: list[SourceFile], config: SiteConfig,
 def validate_translation(source: SourceFile, config: SiteConfig,
                          diagnostics: Diagnostics) -> Translation | None:
     """Validate one per-language file into its text and the shared facts it states."""
-    errors_before = len(diagnostics.items)
+    errors_before = _errors(diagnostics)
     reader = s.FieldReader(source.meta, source.lines, source.path, diagnostics, own_line=1)
     values = shared_values(source.kind, _region(config, source.lang))
     mappings = SHARED_MAPPINGS.get(source.kind, {})
@@ -100,7 +101,7 @@ def validate_translation(source: SourceFile, config: SiteConfig,
         return None
     text = Text(source.lang, source.path, title, summary, source.body, source.body_line)
     date = dt.date.fromisoformat(source.date) if source.date else None
-    valid = not any(d.severity is Severity.ERROR for d in diagnostics.items[errors_before:])
+    valid = _errors(diagnostics) == errors_before
     return Translation(source.kind, source.slug, text, facts, date, valid)
 
 
@@ -162,47 +163,66 @@ def finish_event(slug: str, texts: dict[str, Text], facts: dict[str, Fact],
                  config: SiteConfig, diagnostics: Diagnostics) -> Event | None:
     """Build an event, checking what only the merged facts can show: start, end, time zone."""
     values = _values(facts)
-    first = Location(min(t.path for t in texts.values()), 1)
-    timezone = values.pop("timezone", config.timezone)
-    zone = zoneinfo.ZoneInfo(timezone)
-    start, end = values.pop("start", None), values.pop("end", None)
-    times = values.pop("time", None)
-    recurrence = values.pop("repeat", None)
-    ok = True
+    zone = zoneinfo.ZoneInfo(values.get("timezone", config.timezone))
+    errors_before = _errors(diagnostics)
+    _check_schedule(values, facts, Location(min(t.path for t in texts.values()), 1), diagnostics)
+    for key in ("start", "end", "moved_from"):
+        if isinstance(values.get(key), dt.datetime):
+            values[key] = _in_zone(values[key], zone, facts[key].location, diagnostics)
+    if "repeat" in values:
+        values["repeat"] = _moves_in_zone(values["repeat"], zone, facts["repeat"].location, diagnostics)
+    if _errors(diagnostics) > errors_before:
+        return None
+    recurrence, start = values.pop("repeat", None), values.get("start")
+    if recurrence is not None and start is not None:
+        recurrence = _anchor_rule(recurrence, start)
+    time, end_time = values.pop("time", (None, None))
+    previous_start = values.pop("moved_from", None)
+    status = values.pop("status", "moved" if previous_start else "scheduled")
+    return Event(slug, texts, values.pop("timezone", config.timezone), time=time, end_time=end_time,
+                 recurrence=recurrence, previous_start=previous_start, status=status, **values)
+
+
+def _check_schedule(values: dict, facts: dict[str, Fact], first: Location,
+                    diagnostics: Diagnostics) -> None:
+    start, end, recurrence = values.get("start"), values.get("end"), values.get("repeat")
     if start is None and recurrence is None:
         diagnostics.error("field.missing", "start: required field is missing (or give 'repeat' for a series)",
                           first)
-        ok = False
-    if times is not None and (start is not None or recurrence is None):
+    if "time" in values and (start is not None or recurrence is None):
         diagnostics.error("event.time", "time: only for a series without a start; "
                           "otherwise write the time in start and end", facts["time"].location)
-        ok = False
     if end is not None and start is not None:
         if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
             diagnostics.error("event.end", "end: give both start and end with a time, or both as dates",
                               facts["end"].location)
-            ok = False
         elif end < start or (end == start and isinstance(end, dt.datetime)):
             diagnostics.error("event.end", f"end: {_shown(end)} is not after start {_shown(start)}",
                               facts["end"].location)
-            ok = False
-    if isinstance(start, dt.datetime):
-        start = _in_zone(start, zone, facts["start"].location, diagnostics)
-        ok = ok and start is not None
-    if isinstance(end, dt.datetime):
-        end = _in_zone(end, zone, facts["end"].location, diagnostics)
-        ok = ok and end is not None
     if recurrence is not None and recurrence.count is not None and start is None:
         diagnostics.error("event.repeat", "repeat.count: counting needs a start; use until instead",
                           facts["repeat"].location)
-        ok = False
-    if not ok:
-        return None
-    if recurrence is not None and start is not None:
-        recurrence = _anchor_rule(recurrence, start)
-    time, end_time = times if times else (None, None)
-    return Event(slug, texts, timezone, start=start, end=end, time=time, end_time=end_time,
-                 recurrence=recurrence, **values)
+    if "moved_from" in values and values.get("status", "moved") != "moved":
+        diagnostics.error("event.status", f"moved_from: the status is '{values['status']}', not 'moved'",
+                          facts["moved_from"].location)
+    if recurrence is not None and ("status" in values or "moved_from" in values):
+        key = "status" if "status" in values else "moved_from"
+        diagnostics.error("event.status", f"{key}: a series is cancelled or moved per meeting, "
+                          "with repeat.cancelled and repeat.moved", facts[key].location)
+
+
+def _moves_in_zone(rule: Recurrence, zone: zoneinfo.ZoneInfo, location: Location,
+                   diagnostics: Diagnostics) -> Recurrence:
+    moves = []
+    for move in rule.moved:
+        start, end = (_in_zone(t, zone, location, diagnostics) if isinstance(t, dt.datetime) else t
+                      for t in (move.start, move.end))
+        moves.append(replace(move, start=start, end=end))
+    return replace(rule, moved=tuple(moves))
+
+
+def _errors(diagnostics: Diagnostics) -> int:
+    return sum(d.severity is Severity.ERROR for d in diagnostics.items)
 
 
 def _anchor_rule(rule: Recurrence, start: dt.date) -> Recurrence:
