@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root).resolve()
     options = BuildOptions.for_project(
         root, content_dir=_path(args.content), templates_dir=_path(args.templates),
-        output_dir=_path(args.output), now=now,
+        output_dir=_path(args.output), now=now, built_at=_source_date_epoch(),
         base_url=args.base_url, strict=args.strict)
     try:
         report = build(options)
@@ -65,6 +66,12 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     except ValueError:
         raise ValueError(f"--now: '{value}' is not an ISO 8601 date and time") from None
     return moment if moment.tzinfo else moment.astimezone()
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    """The build time reproducible builds ask for (https://reproducible-builds.org/specs/)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(value), dt.UTC) if value.isdigit() else None
 
 
 def _path(value: str | None) -> Path | None:

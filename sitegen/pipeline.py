@@ -17,8 +17,10 @@ import jinja2
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .i18n import group_translations, load_catalogs, missing_catalogs
+from .history import event_revisions
 from .markup import Markup
 from .plan import OutputJob, plan_site
+from .render.ics import render_feed, render_occurrence
 from .render.pages import PageRenderer
 from .resolve import resolve_references
 from .site import Site, build_site
@@ -36,6 +38,7 @@ class BuildOptions:
     templates_dir: Path
     output_dir: Path
     now: dt.datetime | None = None   # aware; None means the current time
+    built_at: dt.datetime | None = None  # the build time pages show; None means `now`
     base_url: str | None = None      # overrides site.yaml
     strict: bool = False             # warnings fail the build
 
@@ -67,7 +70,7 @@ def build(options: BuildOptions) -> BuildReport:
     files = list(render_jobs(jobs, site, urls, options, diagnostics))
     _stop_on_errors(diagnostics, options.strict)
     written = write_site(files, options.output_dir)
-    pages = sum(1 for job in jobs if job.kind != "static")
+    pages = sum(1 for job in jobs if job.path.endswith(".html"))
     return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
 
 
@@ -86,9 +89,13 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     grouped = group_translations(translations, config, diagnostics)
     people = {person.id: person for person in people_list}
     resolve_references(grouped, people, diagnostics)
+    now = (options.now or dt.datetime.now(dt.UTC)).astimezone(zoneinfo.ZoneInfo(config.timezone))
+    built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
+    event_files = {slug: sorted(t.path for t in event.texts.values())
+                   for slug, event in grouped.events.items()}
+    revisions = event_revisions(options.root, event_files, built_at, diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    now = options.now or dt.datetime.now(dt.UTC)
-    return build_site(config, grouped, people, now.astimezone(zoneinfo.ZoneInfo(config.timezone)))
+    return build_site(config, grouped, people, now, revisions, built_at)
 
 
 def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOptions,
@@ -101,12 +108,20 @@ def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOpt
         env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)
         renderers[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup)
     renderers[None] = renderers[site.config.default_language]
+    occurrences = {(o.event, o.key): o for o in site.occurrences}
     for job in jobs:
         if job.kind == "static":
             yield job.path, Path(job.source).read_bytes()
             continue
+        if job.kind == "ics-feed":
+            yield job.path, render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug)
+            continue
+        if job.kind == "ics-event":
+            yield job.path, render_occurrence(site, urls, job.lang, catalogs[job.lang],
+                                              occurrences[job.slug, job.key])
+            continue
         try:
-            yield job.path, renderers[job.lang].render(job.kind, job.slug)
+            yield job.path, renderers[job.lang].render(job.kind, job.slug, job.key)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(Path(exc.filename), options.root) if exc.filename else exc.name
             diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))

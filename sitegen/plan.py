@@ -12,15 +12,16 @@ from .errors import Diagnostics, Location
 from .site import Site
 from .urls import Urls
 
-LISTINGS = ("home", "networks", "events", "news", "contacts")
+LISTINGS = ("home", "networks", "events", "news", "contacts", "calendar")
 
 
 @dataclass(frozen=True, slots=True)
 class OutputJob:
     path: str                  # output file, relative to output/, POSIX
-    kind: str                  # "root", a listing, "network", "event", "news-post", "page", "static"
+    kind: str                  # a page kind (its template's name), "ics-feed", "ics-event", "static"
     lang: str | None = None
-    slug: str | None = None
+    slug: str | None = None    # the item, or the network of a network's calendar
+    key: str | None = None     # an occurrence (YYYYMMDD), a month (YYYY-MM) or a region
     source: str | None = None  # the file it comes from: content text or static asset
 
 
@@ -38,13 +39,55 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
         for slug, item in sorted(items.items()):
             for lang, text in sorted(item.texts.items()):
                 jobs.append(OutputJob(urls.output_path(urls.item(kind, slug, lang)), job_kind,
-                                      lang, slug, text.path))
+                                      lang, slug, source=text.path))
+    jobs.extend(_calendar_jobs(site, urls))
     if static_dir.is_dir():
         for asset in sorted(p for p in static_dir.rglob("*") if p.is_file()):
             relative = asset.relative_to(static_dir).as_posix()
             jobs.append(OutputJob(f"static/{relative}", "static", source=asset.as_posix()))
     _report_collisions(jobs, diagnostics)
     return sorted(jobs, key=lambda job: job.path)
+
+
+def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
+    """Calendar pages and feeds: per language, per network, per region, per month, per meeting."""
+    jobs = []
+    for lang in site.config.codes:
+        jobs.append(OutputJob(_file(urls, urls.calendar_feed(lang)), "ics-feed", lang))
+        for month in calendar_months(site):
+            jobs.append(OutputJob(urls.output_path(urls.calendar_month(lang, month)), "calendar-month",
+                                  lang, key=month))
+        for region in site.regions():
+            jobs.append(OutputJob(urls.output_path(urls.calendar_region(lang, region)), "calendar",
+                                  lang, key=region))
+    for slug, network in sorted(site.networks.items()):
+        for lang in sorted(network.texts):
+            jobs.append(OutputJob(urls.output_path(urls.calendar(lang, slug)), "calendar", lang, slug))
+            jobs.append(OutputJob(_file(urls, urls.calendar_feed(lang, slug)), "ics-feed", lang, slug))
+    for occurrence in site.occurrences:
+        event = site.events[occurrence.event]
+        for lang in sorted(event.texts):
+            jobs.append(OutputJob(_file(urls, urls.occurrence_ics(event.slug, occurrence.key, lang)),
+                                  "ics-event", lang, event.slug, occurrence.key))
+            if event.recurrence:
+                url = urls.occurrence(event.slug, occurrence.key, lang, series=True)
+                jobs.append(OutputJob(urls.output_path(url), "occurrence", lang, event.slug,
+                                      occurrence.key))
+    return jobs
+
+
+def _file(urls: Urls, url: str) -> str:
+    return url[len(urls.prefix):]
+
+
+def calendar_months(site: Site) -> list[str]:
+    """Every month of the calendar's horizon, "YYYY-MM", in order."""
+    first, last = site.window
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _report_collisions(jobs: list[OutputJob], diagnostics: Diagnostics) -> None:

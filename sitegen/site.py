@@ -6,6 +6,8 @@ all records for each page.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -29,6 +31,7 @@ class Site:
     news_by_network: dict[str, tuple[str, ...]]
     revisions: dict[str, Revision]       # per event slug; see `revision`
     built_at: dt.datetime                # aware UTC: the time a build says it was made
+    window: tuple[dt.date, dt.date]      # the horizon series are expanded over
 
     def revision(self, event: str) -> Revision:
         """The event's revision: from its history, its own `sequence`, or the build time."""
@@ -68,10 +71,28 @@ class Site:
         slugs = set(self.events_by_network.get(network, ()))
         return [o for o in self.occurrences if o.event in slugs]
 
+    def calendar(self, networks: set[str] | None = None) -> list[Occurrence]:
+        """Every occurrence not yet over at `now`, of the given networks (None: all)."""
+        return [o for o in self.occurrences if o.ends_after(self.now)
+                and (networks is None or self.events[o.event].network in networks)]
+
+    def regions(self) -> dict[str, str]:
+        """The regions networks name, by slug: {"paijat-hame": "Päijät-Häme"}."""
+        return dict(sorted((region_slug(n.region), n.region) for n in self.networks.values() if n.region))
+
+    def networks_in(self, region: str) -> set[str]:
+        return {slug for slug, n in self.networks.items() if n.region and region_slug(n.region) == region}
+
     def latest_news(self, network: str | None = None) -> list[NewsPost]:
         """News posts, newest first."""
         slugs = self.news_by_network.get(network, ()) if network else self.news
         return sorted((self.news[s] for s in slugs), key=lambda p: (p.date, p.slug), reverse=True)
+
+
+def region_slug(name: str) -> str:
+    """A URL-safe form of a region's name: "Päijät-Häme" → "paijat-hame"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "region"
 
 
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
@@ -86,9 +107,10 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
     for slug, post in sorted(grouped.news.items()):
         if post.network:
             news_by_network[post.network].append(slug)
+    window = window_around(now)
     return Site(config=config, now=now, networks=grouped.networks, people=people,
                 events=grouped.events, news=grouped.news, pages=grouped.pages,
-                occurrences=expand_all(grouped.events, window_around(now)),
+                occurrences=expand_all(grouped.events, window), window=window,
                 events_by_network={k: tuple(v) for k, v in events_by_network.items()},
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},

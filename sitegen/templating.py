@@ -6,6 +6,7 @@ everything it renders, so no render can see another language's strings.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from babel.support import Translations
@@ -13,6 +14,7 @@ from babel.support import Translations
 from .config import SiteConfig
 from .dates import Dates
 from .recurrence import describe
+from .records import Place
 from .urls import Urls
 
 
@@ -39,9 +41,19 @@ def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
         when=dates.when,
         rule_in_words=lambda rule: describe(rule, translations, locale),
         isodate=_isoformat,
+        map_url=_map_url,
     )
     env.globals.update(lang=lang, config=config, urls=urls)
     return env
+
+
+def _map_url(place: Place) -> str:
+    """An OpenStreetMap link: at the coordinates when known, else a search for the address."""
+    if place.latitude is not None:
+        return (f"https://www.openstreetmap.org/?mlat={place.latitude}&mlon={place.longitude}"
+                f"#map=17/{place.latitude}/{place.longitude}")
+    query = ", ".join(p for p in (place.one_line, place.country) if p)
+    return f"https://www.openstreetmap.org/search?query={quote(query)}"
 
 
 def _isoformat(value) -> str:

@@ -52,6 +52,14 @@ class Urls:
         """The calendar page of the whole site or of one network."""
         return f"{self.item('networks', network, lang)}calendar/" if network else self.section(lang, "calendar")
 
+    def calendar_month(self, lang: str, month: str) -> str:
+        """The month grid of "YYYY-MM"."""
+        return f"{self.section(lang, 'calendar')}{month}/"
+
+    def calendar_region(self, lang: str, region: str) -> str:
+        """The calendar of one region (its slug)."""
+        return f"{self.section(lang, 'calendar')}region/{region}/"
+
     def calendar_feed(self, lang: str, network: str | None = None) -> str:
         """The ICS subscription feed of the whole site or of one network."""
         return f"{self.item('networks', network, lang)}calendar.ics" if network else \

@@ -1,131 +1,34 @@
-"""HTML pages: the context each kind of page needs, rendered with its template.
-
-Templates receive ready-to-show values (links already resolved to a language the item is
-written in, contacts with their role picked for the page language) so they stay free of
-lookups and fallbacks.
-"""
+"""HTML pages: the context each kind of page needs, rendered with its template."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-from collections.abc import Callable, Mapping
 
-import jinja2
-from babel.support import Translations
-
+from ..calendar_links import google_add_url, outlook_add_urls
 from ..i18n import pick
-from ..markup import Markup
 from ..recurrence import Occurrence
-from ..records import Event, Person, Text
-from ..site import Site
-from ..urls import Urls
+from ..records import Event
+from .calendar import calendar_page, month_page
+from .jsonld import event_data, script_tag, series_data
+from .views import ItemLink, Views
 
 HOME_LIMIT = 5
 
 
-@dataclass(frozen=True, slots=True)
-class ItemLink:
-    """A link to an item for a visitor of one language; `lang` is the text's language."""
-
-    url: str
-    title: str
-    summary: str | None
-    lang: str
-
-
-@dataclass(frozen=True, slots=True)
-class Meeting:
-    occurrence: Occurrence | None   # None: a series whose dates are not known
-    event: Event
-    link: ItemLink
-    network: ItemLink | None
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    person: Person
-    role: str | None
-    role_lang: str | None
-    networks: tuple[ItemLink, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Alternate:
-    lang: str
-    name: str
-    url: str
-    exists: bool   # False: the item is not written in this language; `url` is that home
-
-
-class PageRenderer:
+class PageRenderer(Views):
     """Renders the HTML pages of one language."""
 
-    def __init__(self, site: Site, env: jinja2.Environment, translations: Translations,
-                 lang: str, urls: Urls, markup: Markup):
-        self.site, self.env, self.lang, self.urls, self.markup = site, env, lang, urls, markup
-        self.gettext = translations.gettext
-        self.config = site.config
+    def render(self, kind: str, slug: str | None = None, key: str | None = None) -> bytes:
+        """Render a page of `kind` with the template of that name.
 
-    def render(self, kind: str, slug: str | None) -> bytes:
-        builder: Callable[..., dict[str, Any]] = getattr(self, "_" + kind.replace("-", "_"))
-        context = builder(slug) if slug else builder()
-        template = self.env.get_template(f"{kind}.html")
-        return template.render(context).encode("utf-8")
-
-    # -- shared pieces --------------------------------------------------------------------
-
-    def link(self, kind: str, slug: str) -> ItemLink:
-        items = {"networks": self.site.networks, "events": self.site.events,
-                 "news": self.site.news, "pages": self.site.pages}[kind]
-        url, text = self.urls.item_for(kind, slug, items[slug].texts, self.lang)
-        return ItemLink(url, text.title, text.summary, text.lang)
-
-    def meeting(self, occurrence: Occurrence) -> Meeting:
-        event = self.site.events[occurrence.event]
-        network = self.link("networks", event.network) if event.network else None
-        return Meeting(occurrence, event, self.link("events", event.slug), network)
-
-    def meeting_series(self, event: Event) -> Meeting:
-        """A series for a listing: its next meeting if its dates are known."""
-        upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
-        network = self.link("networks", event.network) if event.network else None
-        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
-
-    def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
-        person = self.site.people[person_id]
-        role = pick(person.role, self.lang, self.config)
-        return Contact(person, role[0] if role else None, role[1] if role else None, networks)
-
-    def page(self, title: str, url: str, texts: Mapping[str, Text] | None = None,
-             x_default: str | None = None) -> dict[str, Any]:
-        """The context every page has: title, URL, language alternates and the switcher."""
-        alternates = []
-        for language in self.config.languages:
-            exists = texts is None or language.code in texts
-            if texts is None or exists:
-                target = self._same_page_in(url, language.code)
-            else:
-                target = self.urls.home(language.code)
-            alternates.append(Alternate(language.code, language.name, target, exists))
-        return {"page": {"title": title, "url": url, "alternates": alternates,
-                         "x_default": x_default or self._x_default(alternates)},
-                "site_title": pick(self.config.title, self.lang, self.config)[0],
-                "nav_pages": [self.link("pages", slug) for slug in sorted(self.site.pages)]}
-
-    def _same_page_in(self, url: str, lang: str) -> str:
-        rest = url[len(self.urls.home(self.lang)):]
-        return self.urls.home(lang) + rest
-
-    def _x_default(self, alternates: list[Alternate]) -> str:
-        existing = {a.lang: a.url for a in alternates if a.exists}
-        return existing.get(self.config.default_language) or next(iter(existing.values()))
-
-    def body(self, text: Text) -> str:
-        return self.markup.to_html(text.body)
+        `slug` names the item (or the network of a network's calendar) and `key` an
+        occurrence, a month or a region, as the kind needs.
+        """
+        context = getattr(self, "_" + kind.replace("-", "_"))(slug, key)
+        return self.env.get_template(f"{kind}.html").render(context).encode("utf-8")
 
     # -- page kinds -------------------------------------------------------------------------
 
-    def _root(self) -> dict[str, Any]:
+    def _root(self, slug: None, key: None) -> dict[str, Any]:
         choices = [{"lang": lang.code, "name": lang.name, "url": self.urls.home(lang.code),
                     "title": pick(self.config.title, lang.code, self.config)[0]}
                    for lang in self.config.languages]
@@ -134,34 +37,30 @@ class PageRenderer:
             "url": self.urls.root(), "alternates": [],
             "x_default": self.urls.root()}}
 
-    def _home(self) -> dict[str, Any]:
+    def _home(self, slug: None, key: None) -> dict[str, Any]:
         site_title = pick(self.config.title, self.lang, self.config)[0]
         # The language choice is the default for visitors of no listed language.
         return {**self.page(site_title, self.urls.home(self.lang), x_default=self.urls.root()),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()[:HOME_LIMIT]],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news()[:HOME_LIMIT]],
-                "networks": self._networks_list()}
+                "networks": self.networks_list()}
 
-    def _networks(self) -> dict[str, Any]:
+    def _networks(self, slug: None, key: None) -> dict[str, Any]:
         return {**self.page(self.gettext("Networks"), self.urls.section(self.lang, "networks")),
-                "networks": self._networks_list()}
+                "networks": self.networks_list()}
 
-    def _networks_list(self) -> list[ItemLink]:
-        links = [self.link("networks", slug) for slug in self.site.networks]
-        return sorted(links, key=lambda link: link.title.casefold())
-
-    def _events(self) -> dict[str, Any]:
+    def _events(self, slug: None, key: None) -> dict[str, Any]:
         return {**self.page(self.gettext("Meetings"), self.urls.section(self.lang, "events")),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()],
                 "series": [self.meeting_series(e) for e in self.site.series()],
                 "past": [self.meeting(o) for o in self.site.past()]}
 
-    def _news(self) -> dict[str, Any]:
+    def _news(self, slug: None, key: None) -> dict[str, Any]:
         posts = [(post, self.link("news", post.slug)) for post in self.site.latest_news()]
         return {**self.page(self.gettext("News"), self.urls.section(self.lang, "news")),
                 "posts": posts}
 
-    def _contacts(self) -> dict[str, Any]:
+    def _contacts(self, slug: None, key: None) -> dict[str, Any]:
         networks_of: dict[str, list[ItemLink]] = {}
         for slug, network in sorted(self.site.networks.items()):
             for person_id in network.contacts:
@@ -170,7 +69,7 @@ class PageRenderer:
         return {**self.page(self.gettext("Contact persons"), self.urls.section(self.lang, "contacts")),
                 "contacts": [self.contact(p.id, tuple(networks_of.get(p.id, ()))) for p in people]}
 
-    def _network(self, slug: str) -> dict[str, Any]:
+    def _network(self, slug: str, key: None) -> dict[str, Any]:
         network = self.site.networks[slug]
         text = network.texts[self.lang]
         return {**self.page(text.title, self.urls.item("networks", slug, self.lang), network.texts),
@@ -181,19 +80,57 @@ class PageRenderer:
                 "past": [self.meeting(o) for o in self.site.past(slug)],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news(slug)]}
 
-    def _event(self, slug: str) -> dict[str, Any]:
+    def _event(self, slug: str, key: None) -> dict[str, Any]:
+        """A single meeting's page, or a series' page with its next meetings."""
         event = self.site.events[slug]
-        text = event.texts[self.lang]
         occurrences = self.site.occurrences_of(slug)
-        upcoming = [o for o in occurrences if o.ends_after(self.site.now)]
-        return {**self.page(text.title, self.urls.item("events", slug, self.lang), event.texts),
+        if event.recurrence is None:
+            return self._occurrence(slug, occurrences[0].key)
+        upcoming = [self.meeting(o) for o in occurrences if o.ends_after(self.site.now)]
+        return {**self._event_page(event, self.urls.item("events", slug, self.lang)),
+                "occurrence": None, "series_url": None, "past": False, "add_to_calendar": None,
+                "upcoming": upcoming[:HOME_LIMIT],
+                "jsonld": script_tag(series_data(self.site, self.urls, self.lang, event))}
+
+    def _occurrence(self, slug: str, key: str) -> dict[str, Any]:
+        """One meeting: a single event, or one date of a series with its own page."""
+        event = self.site.events[slug]
+        occurrence = next(o for o in self.site.occurrences_of(slug) if o.key == key)
+        url = self.urls.occurrence(slug, key, self.lang, series=event.recurrence is not None)
+        return {**self._event_page(event, url), "occurrence": occurrence,
+                "series_url": self.urls.item("events", slug, self.lang) if event.recurrence else None,
+                "past": not occurrence.ends_after(self.site.now),
+                "add_to_calendar": self._add_to_calendar(event, occurrence),
+                "jsonld": script_tag(event_data(self.site, self.urls, self.lang, occurrence))}
+
+    def _event_page(self, event: Event, url: str) -> dict[str, Any]:
+        text = event.texts[self.lang]
+        return {**self.page(text.title, url, event.texts),
                 "event": event, "text": text, "body": self.body(text),
                 "network": self.link("networks", event.network) if event.network else None,
-                "contacts": [self.contact(p) for p in event.contacts],
-                "upcoming": upcoming[:HOME_LIMIT] if event.recurrence else upcoming,
-                "past": [o for o in reversed(occurrences) if not o.ends_after(self.site.now)]}
+                "contacts": [self.contact(p) for p in event.contacts]}
 
-    def _news_post(self, slug: str) -> dict[str, Any]:
+    def _add_to_calendar(self, event: Event, occurrence: Occurrence) -> dict[str, str]:
+        """The "add to calendar" links of one meeting: its .ics file, Google and Outlook."""
+        text = event.texts[self.lang]
+        page = self.urls.absolute(self.urls.occurrence(event.slug, occurrence.key, self.lang,
+                                                       series=event.recurrence is not None))
+        location = event.place.one_line if event.place else ""
+        details = f"{text.summary}\n\n{page}" if text.summary else page
+        links = {"ics": self.urls.occurrence_ics(event.slug, occurrence.key, self.lang),
+                 "google": google_add_url(text.title, occurrence.start, occurrence.end, details,
+                                          location, occurrence.all_day)}
+        links.update(outlook_add_urls(text.title, occurrence.start, occurrence.end, details, location,
+                                      occurrence.all_day))
+        return links
+
+    def _calendar(self, network: str | None, region: str | None) -> dict[str, Any]:
+        return calendar_page(self, network, region)
+
+    def _calendar_month(self, slug: None, month: str) -> dict[str, Any]:
+        return month_page(self, month)
+
+    def _news_post(self, slug: str, key: None) -> dict[str, Any]:
         post = self.site.news[slug]
         text = post.texts[self.lang]
         return {**self.page(text.title, self.urls.item("news", slug, self.lang), post.texts),
@@ -201,7 +138,7 @@ class PageRenderer:
                 "network": self.link("networks", post.network) if post.network else None,
                 "author": self.contact(post.author) if post.author else None}
 
-    def _page(self, slug: str) -> dict[str, Any]:
+    def _page(self, slug: str, key: None) -> dict[str, Any]:
         page = self.site.pages[slug]
         text = page.texts[self.lang]
         return {**self.page(text.title, self.urls.item("pages", slug, self.lang), page.texts),

@@ -1,0 +1,137 @@
+"""What templates show: links, meetings and contacts ready for one language's pages.
+
+Templates receive ready-to-show values (links already resolved to a language the item is
+written in, contacts with their role picked for the page language) so they stay free of
+lookups and fallbacks. `Views` builds them; `pages` and `calendar` compose them into pages.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from babel.support import Translations
+
+from ..calendar_links import google_subscribe_url, outlook_subscribe_urls, webcal_url
+from ..dates import Dates
+from ..i18n import pick
+from ..markup import Markup
+from ..recurrence import Occurrence
+from ..records import Event, Person, Text
+from ..site import Site
+from ..urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLink:
+    """A link to an item for a visitor of one language; `lang` is the text's language."""
+
+    url: str
+    title: str
+    summary: str | None
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    occurrence: Occurrence | None   # None: a series whose dates are not known
+    event: Event
+    link: ItemLink
+    network: ItemLink | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    person: Person
+    role: str | None
+    role_lang: str | None
+    networks: tuple[ItemLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    name: str
+    url: str
+    exists: bool   # False: the item is not written in this language; `url` is that home
+
+
+class Views:
+    """Builds the values pages of one language show."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, translations: Translations,
+                 lang: str, urls: Urls, markup: Markup):
+        self.site, self.env, self.lang, self.urls, self.markup = site, env, lang, urls, markup
+        self.gettext = translations.gettext
+        self.config = site.config
+        self.dates = Dates(translations, site.config.language(lang).locale)
+
+    def link(self, kind: str, slug: str) -> ItemLink:
+        items = {"networks": self.site.networks, "events": self.site.events,
+                 "news": self.site.news, "pages": self.site.pages}[kind]
+        url, text = self.urls.item_for(kind, slug, items[slug].texts, self.lang)
+        return ItemLink(url, text.title, text.summary, text.lang)
+
+    def meeting(self, occurrence: Occurrence) -> Meeting:
+        """An occurrence for a listing, linked to its own page (a series' meeting has one)."""
+        event = self.site.events[occurrence.event]
+        network = self.link("networks", event.network) if event.network else None
+        link = self.link("events", event.slug)
+        if event.recurrence:
+            url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
+            link = ItemLink(url, link.title, link.summary, link.lang)
+        return Meeting(occurrence, event, link, network)
+
+    def meeting_series(self, event: Event) -> Meeting:
+        """A series for a listing: its next meeting if its dates are known."""
+        upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
+        network = self.link("networks", event.network) if event.network else None
+        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
+
+    def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
+        person = self.site.people[person_id]
+        role = pick(person.role, self.lang, self.config)
+        return Contact(person, role[0] if role else None, role[1] if role else None, networks)
+
+    def page(self, title: str, url: str, texts: Mapping[str, Text] | None = None,
+             x_default: str | None = None) -> dict[str, Any]:
+        """The context every page has: title, URL, language alternates and the switcher."""
+        alternates = []
+        for language in self.config.languages:
+            exists = texts is None or language.code in texts
+            if texts is None or exists:
+                target = self._same_page_in(url, language.code)
+            else:
+                target = self.urls.home(language.code)
+            alternates.append(Alternate(language.code, language.name, target, exists))
+        return {"page": {"title": title, "url": url, "alternates": alternates,
+                         "x_default": x_default or self._x_default(alternates)},
+                "site_title": pick(self.config.title, self.lang, self.config)[0],
+                "built_at": self.site.built_at.astimezone(self.site.now.tzinfo).date(),
+                "nav_pages": [self.link("pages", slug) for slug in sorted(self.site.pages)]}
+
+    def _same_page_in(self, url: str, lang: str) -> str:
+        rest = url[len(self.urls.home(self.lang)):]
+        return self.urls.home(lang) + rest
+
+    def _x_default(self, alternates: list[Alternate]) -> str:
+        existing = {a.lang: a.url for a in alternates if a.exists}
+        return existing.get(self.config.default_language) or next(iter(existing.values()))
+
+    def body(self, text: Text) -> str:
+        return self.markup.to_html(text.body)
+
+    def networks_list(self) -> list[ItemLink]:
+        return [link for _, link in self.networks_by_title()]
+
+    def networks_by_title(self) -> list[tuple[str, ItemLink]]:
+        """Every network as (slug, link), in the alphabetical order of the titles shown."""
+        links = [(slug, self.link("networks", slug)) for slug in self.site.networks]
+        return sorted(links, key=lambda pair: pair[1].title.casefold())
+
+    def subscribe_links(self, feed: str, name: str) -> dict[str, str]:
+        """Ways to subscribe to an ICS feed: its https and webcal URLs, Google, Outlook."""
+        https = self.urls.absolute(feed)
+        return {"https": https, "webcal": webcal_url(https), "google": google_subscribe_url(https),
+                **outlook_subscribe_urls(https, name)}
