@@ -28,8 +28,9 @@ def span(start: Moment, end: Moment | None) -> tuple[Moment, Moment]:
     """Return (start, exclusive end) of a meeting as the site stores it.
 
     A timed meeting's `end` is its end time; without one (or with one not after the start)
-    it lasts `DEFAULT_LENGTH` of elapsed time (so never ends in a daylight-saving gap). An all-day meeting's `end` is its last day, inclusive; the
-    result ends the day after (a one-day meeting on 3 Feb spans 3 Feb to 4 Feb).
+    it lasts `DEFAULT_LENGTH` of elapsed time, so it never ends inside a daylight-saving gap.
+    An all-day meeting's `end` is its last day, inclusive; the result ends the day after (a
+    one-day meeting on 3 Feb spans 3 Feb to 4 Feb).
     """
     if isinstance(start, dt.datetime):
         if not isinstance(end, dt.datetime) or end <= start:

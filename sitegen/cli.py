@@ -65,7 +65,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"--now: '{value}' is not an ISO 8601 date and time") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment  # without an offset: the site's time zone (see pipeline.load_site)
 
 
 def _source_date_epoch() -> dt.datetime | None:

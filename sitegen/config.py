@@ -87,6 +87,11 @@ def _validate(fields: schema.FieldReader) -> SiteConfig | None:
     description = fields.get("description", in_languages, default={})
     base_url = fields.get("base_url", schema.url, required=True)
     timezone = fields.get("timezone", schema.timezone, required=True)
+    if title and "*" not in title:
+        for code in codes:
+            if code not in title:
+                fields.diagnostics.error("config.title", f"title: no title for '{code}'",
+                                         fields.location("title"))
     if None in (default, title, base_url, timezone) or not languages:
         return None
     return SiteConfig(title=title, description=description, languages=tuple(languages),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 import phonenumbers
@@ -93,6 +94,8 @@ def time_range(raw: Any) -> tuple[dt.time, dt.time | None]:
 
 def _make_date(value: str) -> dt.date:
     year, month, day = (int(p) for p in value.split("-"))
+    if not 1900 <= year <= 2999:
+        raise FieldError(f"{value} is not a year between 1900 and 2999", "field.date")
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -204,8 +207,6 @@ def read_registration(fields: FieldReader) -> Registration:
 def read_repeat(fields: FieldReader) -> Recurrence | None:
     fields.reject_unknown(["rule", "until", "count", "except", "cancelled", "moved"])
     rule = fields.get("rule", lambda raw: repeat_rule(text(raw)), required=True)
-    if rule is None:
-        return None
     count = fields.get("count", integer)
     if count is not None and count < 1:
         fields.diagnostics.error("field.repeat", f"{fields.name('count')}: must be at least 1",
@@ -217,10 +218,13 @@ def read_repeat(fields: FieldReader) -> Recurrence | None:
         move = read_move(raw, fields, index)
         if move is not None:
             moves.append(move)
-    return Recurrence(rule.written, rule.frequency, rule.interval, rule.weekdays, rule.ordinal,
-                      rule.month_day, fields.get("until", date), count,
-                      fields.get("except", list_of(date), default=()),
-                      fields.get("cancelled", list_of(date), default=()), tuple(moves))
+    until = fields.get("until", date)
+    skipped = fields.get("except", list_of(date), default=())
+    cancelled = fields.get("cancelled", list_of(date), default=())
+    if rule is None:
+        return None
+    return replace(rule, until=until, count=count, exceptions=skipped, cancelled=cancelled,
+                   moved=tuple(moves))
 
 
 def read_move(raw: Any, fields: FieldReader, index: int) -> Move | None:

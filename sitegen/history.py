@@ -33,7 +33,7 @@ import yaml
 
 from .errors import Diagnostics, Location
 from .records import Revision
-from .sources import FrontMatterMissing, _split_front_matter
+from .sources import FrontMatterMissing, split_front_matter
 from .yamlpos import ContentLoader, YamlProblem, parse_yaml
 
 SIGNIFICANT = ("start", "end", "time", "timezone", "place", "online", "status", "moved_from", "repeat")
@@ -190,7 +190,7 @@ def _file_facts(data: bytes) -> FileFacts | None:
     """The title and significant fields of one version of a file, or None if it does not parse."""
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        front = _front_matter(_split_front_matter(text)[0])
+        front = _front_matter(split_front_matter(text)[0])
     except (UnicodeDecodeError, FrontMatterMissing, YamlProblem, yaml.YAMLError):
         return None
     if not isinstance(front, dict):

@@ -21,7 +21,7 @@ from babel.support import Translations
 from . import validate
 from .config import SiteConfig
 from .errors import Diagnostics, Location
-from .records import Event, Network, NewsPost, Page, Text, Translated
+from .records import Event, Network, NewsPost, Page, Phone, Text, Translated
 from .validate import Fact, Translation
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -35,7 +35,7 @@ class Grouped:
     events: dict[str, Event]
     news: dict[str, NewsPost]
     pages: dict[str, Page]
-    locations: dict[tuple[str, str, str], Location]  # (kind, slug, field) -> where it is written
+    facts: dict[tuple[str, str, str], Fact]  # (kind, slug, field) -> the fact and where it is written
 
 
 def group_translations(translations: list[Translation], config: SiteConfig,
@@ -54,7 +54,7 @@ def group_translations(translations: list[Translation], config: SiteConfig,
         facts = _merge_facts(group, diagnostics)
         if not all(t.valid for t in group):
             continue  # its errors are reported; checks across fields would only repeat them
-        grouped.locations.update({(kind, slug, key): fact.location for key, fact in facts.items()})
+        grouped.facts.update({(kind, slug, key): fact for key, fact in facts.items()})
         if kind == "news":
             dates = {t.date for t in group}
             if len(dates) > 1:
@@ -90,9 +90,14 @@ def _merge_facts(group: list[Translation], diagnostics: Diagnostics) -> dict[str
     for translation in group:
         for key, fact in translation.facts.items():
             first = merged.setdefault(key, fact)
-            if first.value != fact.value:
+            if _meaning(first.value) != _meaning(fact.value):
                 _conflict(key, str(first.location), translation.text.path, fact.location, diagnostics)
     return merged
+
+
+def _meaning(value):
+    """What a fact says: a phone number by its number, not by how it is written."""
+    return value.e164 or value.written if isinstance(value, Phone) else value
 
 
 def _conflict(key: str, first: str, second: str, location: Location, diagnostics: Diagnostics) -> None:
@@ -103,11 +108,10 @@ def _conflict(key: str, first: str, second: str, location: Location, diagnostics
 # -- fallbacks ----------------------------------------------------------------------------
 
 def fallback_order(config: SiteConfig, lang: str) -> tuple[str, ...]:
-    """Return the languages to try for a page in `lang`: itself first, then its fallbacks."""
-    configured = config.language(lang).fallbacks
-    rest = configured or (config.default_language, *config.codes)
+    """Return the languages to try for a page in `lang`: itself, its configured fallbacks,
+    the default language, then the others in the site's order."""
     order = [lang]
-    for code in rest:
+    for code in (*config.language(lang).fallbacks, config.default_language, *config.codes):
         if code not in order:
             order.append(code)
     return tuple(order)
@@ -115,10 +119,7 @@ def fallback_order(config: SiteConfig, lang: str) -> tuple[str, ...]:
 
 def pick_text(texts: Mapping[str, Text], lang: str, config: SiteConfig) -> Text:
     """Return the item's text in `lang`, or in the first fallback language it is written in."""
-    for code in fallback_order(config, lang):
-        if code in texts:
-            return texts[code]
-    return next(iter(texts.values()))
+    return texts[next(code for code in fallback_order(config, lang) if code in texts)]
 
 
 def pick(value: Translated | None, lang: str, config: SiteConfig) -> tuple[str, str] | None:
@@ -127,10 +128,8 @@ def pick(value: Translated | None, lang: str, config: SiteConfig) -> tuple[str, 
         return None
     if "*" in value:
         return value["*"], lang
-    for code in fallback_order(config, lang):
-        if code in value:
-            return value[code], code
-    return None
+    code = next((code for code in fallback_order(config, lang) if code in value), None)
+    return (value[code], code) if code else None
 
 
 # -- interface catalogs -------------------------------------------------------------------

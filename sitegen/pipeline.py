@@ -23,12 +23,13 @@ from .plan import OutputJob, plan_site
 from .render.ics import render_feed, render_occurrence
 from .render.pages import PageRenderer
 from .resolve import resolve_references
+from .schema import FieldError, url
 from .site import Site, build_site
 from .sources import load_sources
 from .templating import make_environment
 from .urls import Urls
 from .validate import validate_sources
-from .writer import write_site
+from .writer import UnsafeOutput, check_output_folder, write_site
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class BuildOptions:
     content_dir: Path
     templates_dir: Path
     output_dir: Path
-    now: dt.datetime | None = None   # aware; None means the current time
+    now: dt.datetime | None = None   # None: the current time; naive: in the site's time zone
     built_at: dt.datetime | None = None  # the build time pages show; None means `now`
     base_url: str | None = None      # overrides site.yaml
     strict: bool = False             # warnings fail the build
@@ -63,6 +64,11 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the site into the output folder; raise `BuildFailed` with every problem found."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
+    try:
+        check_output_folder(options.output_dir, options.root, [options.content_dir, options.templates_dir])
+    except UnsafeOutput as exc:
+        diagnostics.error("config.output", str(exc), Location(display_path(options.output_dir, options.root)))
+        raise BuildFailed(diagnostics, exit_code=2) from None
     site = load_site(options, diagnostics)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
@@ -82,14 +88,20 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
                           Location(display_path(options.templates_dir, options.root)))
         raise BuildFailed(diagnostics, exit_code=2)
     if options.base_url:
-        config = config.with_base_url(options.base_url)
+        try:
+            config = config.with_base_url(url(options.base_url))
+        except FieldError as exc:
+            diagnostics.error("config.base_url", f"--base-url: {exc}")
+            raise BuildFailed(diagnostics, exit_code=2) from None
     _check_catalogs(config, options, diagnostics)
     sources = load_sources(options.content_dir, options.root, config, diagnostics)
     translations, people_list = validate_sources(sources, config, diagnostics)
     grouped = group_translations(translations, config, diagnostics)
     people = {person.id: person for person in people_list}
-    resolve_references(grouped, people, diagnostics)
-    now = (options.now or dt.datetime.now(dt.UTC)).astimezone(zoneinfo.ZoneInfo(config.timezone))
+    resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
+    zone = zoneinfo.ZoneInfo(config.timezone)
+    now = options.now or dt.datetime.now(dt.UTC)
+    now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}

@@ -19,18 +19,23 @@ REFERENCES = (
 )
 
 
-def resolve_references(grouped: Grouped, people: dict[str, Person], diagnostics: Diagnostics) -> None:
-    """Report every reference to an item that does not exist."""
-    targets = {"networks": grouped.networks, "people": people}
+def resolve_references(grouped: Grouped, people: dict[str, Person], existing: set[tuple[str, str]],
+                       diagnostics: Diagnostics) -> None:
+    """Report every reference to an item that does not exist.
+
+    `existing` holds (kind, id) of every content file, valid or not: a reference to an item
+    whose own file has errors is not wrong, and saying so would only mislead.
+    """
     sources = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news}
     for kind, field, target_kind in REFERENCES:
-        known = targets[target_kind]
+        known = {slug for k, slug in existing if k == target_kind}
         for slug, record in sorted(sources[kind].items()):
             value = getattr(record, field)
-            for ref in (value if isinstance(value, tuple) else (value,)):
+            fact = grouped.facts.get((kind, slug, field))
+            refs = value if isinstance(value, tuple) else (value,)
+            for index, ref in enumerate(refs):
                 if ref is not None and ref not in known:
                     noun = "network" if target_kind == "networks" else "person"
-                    diagnostics.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'",
-                                      grouped.locations.get((kind, slug, field), Location(kind)),
+                    where = fact.items[index] if fact and fact.items else fact.location if fact else None
+                    diagnostics.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'", where,
                                       did_you_mean(ref, known))
-

@@ -53,7 +53,10 @@ class FieldReader:
         """Return the parsed field, or `default` after reporting why it is missing or wrong."""
         raw = self.data.get(key)
         if raw is None:
-            if required:
+            if required and key in self.data:
+                self.diagnostics.error("field.empty", f"{self.name(key)}: must not be empty",
+                                       self.location(key))
+            elif required:
                 self.diagnostics.error("field.missing", f"{self.name(key)}: required field is missing",
                                        self.location())
             return default

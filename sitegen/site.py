@@ -58,9 +58,15 @@ class Site:
                 if not o.ends_after(self.now) and not self.events[o.event].recurrence]
 
     def series(self, network: str | None = None) -> list[Event]:
-        """Repeating meetings, by slug."""
+        """Repeating meetings that have not ended, by slug."""
         return [event for slug, event in sorted(self.events.items())
-                if event.recurrence and (network is None or event.network == network)]
+                if event.recurrence and not self.series_ended(event)
+                and (network is None or event.network == network)]
+
+    def series_ended(self, event: Event) -> bool:
+        """Whether a series' last meeting (by `until`) is over."""
+        until = event.recurrence.until if event.recurrence else None
+        return until is not None and until < self.now.date()
 
     def occurrences_of(self, event: str) -> list[Occurrence]:
         return [o for o in self.occurrences if o.event == event]

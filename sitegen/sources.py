@@ -6,6 +6,7 @@ Nothing here knows what the fields mean; `validate` does.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -108,6 +109,12 @@ def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics:
                               Location(shown))
             return None
         slug, date = news["slug"], news["date"]
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            diagnostics.error("source.name", f"{date} in the file name is not a date that exists",
+                              Location(shown))
+            return None
     return slug, lang, date
 
 
@@ -140,7 +147,7 @@ def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: 
         front, body, first_line, body_line = text, "", 1, 0
     else:
         try:
-            front, body, body_line = _split_front_matter(text)
+            front, body, body_line = split_front_matter(text)
         except FrontMatterMissing as exc:
             diagnostics.error(exc.code, str(exc), Location(shown, 1))
             return None
@@ -151,7 +158,8 @@ def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: 
         diagnostics.error("fm.yaml", exc.message, Location(shown, exc.line))
         return None
     if not isinstance(parsed.data, dict):
-        diagnostics.error("fm.type", "front matter must be a mapping of fields (key: value)",
+        what = "the file" if kind == "people" else "front matter"
+        diagnostics.error("fm.type", f"{what} must be a mapping of fields (key: value)",
                           Location(shown, first_line))
         return None
     return SourceFile(shown, kind, slug, lang, parsed.data, parsed.lines, body, body_line, date)
@@ -163,7 +171,7 @@ class FrontMatterMissing(ValueError):
         self.code = code
 
 
-def _split_front_matter(text: str) -> tuple[str, str, int]:
+def split_front_matter(text: str) -> tuple[str, str, int]:
     """Return (front matter, body, body's first line); raise `FrontMatterMissing` if there is none.
 
     Done by lines rather than with python-frontmatter's regex, which swallows blank lines

@@ -29,6 +29,7 @@ TEXT_FIELDS = ("title", "summary")
 class Fact:
     value: Any
     location: Location
+    items: tuple[Location, ...] = ()  # where each item of a list is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,8 @@ def validate_translation(source: SourceFile, config: SiteConfig,
         facts[key] = reader.get(key, parse)
     for key, read in mappings.items():
         facts[key] = _read_mapping(reader, key, read)
-    facts = {key: Fact(value, reader.location(key)) for key, value in facts.items() if value is not None}
+    facts = {key: Fact(value, reader.location(key), _item_locations(reader, key, value))
+             for key, value in facts.items() if value is not None}
     if "phone" in facts:
         _warn_unlinked_phone(facts["phone"], diagnostics)
     if title is None:
@@ -103,6 +105,12 @@ def validate_translation(source: SourceFile, config: SiteConfig,
     date = dt.date.fromisoformat(source.date) if source.date else None
     valid = _errors(diagnostics) == errors_before
     return Translation(source.kind, source.slug, text, facts, date, valid)
+
+
+def _item_locations(reader: s.FieldReader, key: str, value: Any) -> tuple[Location, ...]:
+    if not isinstance(value, tuple) or not isinstance(reader.data.get(key), list):
+        return ()
+    return tuple(reader.location(key, index) for index in range(len(value)))
 
 
 def _read_mapping(reader: s.FieldReader, key: str, read: Callable[[s.FieldReader], Any]):
@@ -199,9 +207,17 @@ def _check_schedule(values: dict, facts: dict[str, Fact], first: Location,
         elif end < start or (end == start and isinstance(end, dt.datetime)):
             diagnostics.error("event.end", f"end: {_shown(end)} is not after start {_shown(start)}",
                               facts["end"].location)
-    if recurrence is not None and recurrence.count is not None and start is None:
-        diagnostics.error("event.repeat", "repeat.count: counting needs a start; use until instead",
-                          facts["repeat"].location)
+    if recurrence is not None and start is None:
+        if recurrence.count is not None:
+            diagnostics.error("event.repeat", "repeat.count: counting needs a start; use until instead",
+                              facts["repeat"].location)
+        has_days = recurrence.weekdays or recurrence.month_day or recurrence.frequency == "daily"
+        if recurrence.interval > 1 and has_days:  # which Fridays are "every other"?
+            diagnostics.error("event.repeat", f"repeat: '{recurrence.written}' needs a start: the first "
+                              "meeting, to count from", facts["repeat"].location)
+        if "end" in values:
+            diagnostics.error("event.end", "end: a series without a start gives its hours in 'time'",
+                              facts["end"].location)
     if "moved_from" in values and values.get("status", "moved") != "moved":
         diagnostics.error("event.status", f"moved_from: the status is '{values['status']}', not 'moved'",
                           facts["moved_from"].location)

@@ -14,10 +14,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+# Written into every output folder: a folder without it is never replaced, so a mistyped
+# --output cannot delete someone's files.
+MARKER = ".sitegen-output"
+
+
+class UnsafeOutput(Exception):
+    """The output folder holds something sitegen did not write."""
+
+
+def check_output_folder(output_dir: Path, root: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder that holds the project, overlaps a source folder, or holds
+    files sitegen did not write."""
+    output_dir = output_dir.resolve()
+    for folder in (root.resolve(), *(s.resolve() for s in sources)):
+        inside_source = folder != root.resolve() and output_dir.is_relative_to(folder)
+        if folder.is_relative_to(output_dir) or inside_source:
+            raise UnsafeOutput(f"the output folder {output_dir} overlaps {folder}")
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():
+        raise UnsafeOutput(f"{output_dir} is not empty and was not written by sitegen; "
+                           "remove it or choose another output folder")
+
+
 @dataclass(frozen=True, slots=True)
 class WriteReport:
     files: int
-    bytes: int
 
 
 def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteReport:
@@ -26,18 +47,19 @@ def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteRep
     _recover(output_dir)
     staging = _sibling(output_dir, f"staging-{os.getpid()}")
     staging.mkdir(parents=True)
-    count = size = 0
+    count = 0
     try:
         for relative, data in files:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            count, size = count + 1, size + len(data)
+            count += 1
+        (staging / MARKER).write_text("Written by sitegen; replaced whole by every build.\n")
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(count, size)
+    return WriteReport(count)
 
 
 def _sibling(output_dir: Path, suffix: str) -> Path:

@@ -43,8 +43,9 @@ ContentLoader.yaml_implicit_resolvers = {}
 for _tag, _regexp, _first in [
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
-    ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]+)$", list("-+0123456789")),
+    # No leading "+": "+4524804503" is a phone number as written, not an integer.
+    ("tag:yaml.org,2002:int", r"^-?(?:0|[1-9][0-9]*)$", list("-0123456789")),
+    ("tag:yaml.org,2002:float", r"^-?(?:[0-9]+\.[0-9]+)$", list("-0123456789")),
 ]:
     ContentLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
 
@@ -78,6 +79,8 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         raise YamlProblem(message, line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", first_line) from None
+    except RecursionError:
+        raise YamlProblem("the YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
 
@@ -87,8 +90,9 @@ def _check_and_index(node: yaml.Node, path: tuple, lines: dict, loader: ContentL
         seen: dict = {}
         for key_node, value_node in node.value:
             line = loader.file_line(key_node.start_mark)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("keys must be plain words", line)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise YamlProblem(f"'{getattr(key_node, 'value', '')}' is not a field name: keys are words",
+                                  line)
             key = key_node.value
             if key in seen:
                 raise YamlProblem(f"duplicate key '{key}' (first on line {seen[key]})", line)

@@ -77,8 +77,8 @@ def test_upcoming_and_past_are_split_at_now(make_site):
     during = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     build_ok(root, now=during)
     page = soup(root / "output/en/events/index.html")
-    assert page.find(id="upcoming").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"
-    assert page.find(id="past") is None
+    assert page.find(id="section-upcoming").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"
+    assert page.find(id="section-past") is None
     build_ok(root, now=during + dt.timedelta(hours=1))
     page = soup(root / "output/en/events/index.html")
-    assert page.find(id="past").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"
+    assert page.find(id="section-past").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"

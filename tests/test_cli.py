@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+
+import pytest
 
 from conftest import PROJECT
 from sitegen.cli import main
@@ -57,11 +60,41 @@ def test_content_output_and_base_url_options(make_site, tmp_path):
 
 def test_a_bad_now_is_a_usage_error(make_site, capsys):
     root = make_site({})
-    try:
+    with pytest.raises(SystemExit) as exit:
         main(["build", "--root", str(root), "--now", "yesterday"])
-    except SystemExit as exit:
-        assert exit.code == 2
+    assert exit.value.code == 2
     assert "--now: 'yesterday' is not an ISO 8601 date and time" in capsys.readouterr().err
+
+
+def test_a_base_url_that_is_not_a_url_is_a_usage_error(make_site, capsys):
+    root = make_site({})
+    assert run_main(root, "--base-url", "example.org/verkostot") == 2
+    assert "--base-url: 'example.org/verkostot' is not an http(s) URL" in capsys.readouterr().err
+
+
+def test_an_output_folder_sitegen_did_not_write_is_never_replaced(make_site, capsys):
+    root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\n"})
+    assert run_main(root, "--output", str(root / "content")) == 2
+    assert run_main(root, "--output", str(root)) == 2
+    (root / "notes").mkdir()
+    (root / "notes" / "todo.txt").write_text("keep me", encoding="utf-8")
+    assert run_main(root, "--output", str(root / "notes")) == 2
+    assert (root / "notes" / "todo.txt").read_text(encoding="utf-8") == "keep me"
+    assert (root / "content" / "pages" / "about.en.md").is_file()
+
+
+def test_a_now_without_an_offset_is_read_in_the_sites_time_zone(make_site, monkeypatch):
+    root = make_site({"content/events/m.en.md": "---\ntitle: M\nstart: 2026-11-27 13:00\n---\n"})
+    pages = {}
+    for zone in ("UTC", "Pacific/Kiritimati"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        assert main(["build", "--root", str(root), "--templates", TEMPLATES, "--now", "2026-11-27T13:30",
+                     "--output", str(root / zone.replace("/", "-"))]) == 0
+        pages[zone] = (root / zone.replace("/", "-") / "en/events/index.html").read_bytes()
+    monkeypatch.undo()
+    time.tzset()
+    assert pages["UTC"] == pages["Pacific/Kiritimati"]
 
 
 def test_build_py_and_python_m_sitegen_build_the_same_site(tmp_path):

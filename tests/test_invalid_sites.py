@@ -13,6 +13,7 @@ import pytest
 from conftest import SITE_YAML, SITES, options
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import build
+from sitegen.writer import MARKER
 
 CASES = sorted(p.name for p in (SITES / "invalid").iterdir() if p.is_dir())
 
@@ -36,12 +37,16 @@ def test_invalid_site_reports_exactly_the_expected_diagnostics(case, tmp_path):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_invalid_site_writes_no_output(case, tmp_path):
+def test_invalid_site_leaves_the_last_good_output_untouched(case, tmp_path):
     root = copy_case(case, tmp_path)
+    last_good = {MARKER: "Written by sitegen.\n", "index.html": "<p>the last good site</p>\n"}
+    for name, text in last_good.items():
+        (root / "output").mkdir(exist_ok=True)
+        (root / "output" / name).write_text(text, encoding="utf-8")
     with pytest.raises(BuildFailed):
         build(options(root))
-    assert not (root / "output").exists()
-    assert not list(root.glob(".output.*"))
+    assert {p.name: p.read_text(encoding="utf-8") for p in (root / "output").iterdir()} == last_good
+    assert sorted(p.name for p in root.iterdir()) == ["content", "output"]
 
 
 def test_configuration_errors_exit_with_code_2_and_content_errors_with_1(tmp_path):

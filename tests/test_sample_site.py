@@ -40,7 +40,7 @@ def test_diaconal_networks_page_has_every_fact_of_the_seed_in_danish(sample_site
 
 
 def test_diaconal_annual_and_regional_meetings_are_series_in_words(sample_site):
-    regular = page(sample_site, "/da/networks/diakonale-netvaerk/").find(id="regular").parent
+    regular = page(sample_site, "/da/networks/diakonale-netvaerk/").find(id="section-regular").parent
     assert [a["href"] for a in regular.find_all("a")] == ["/da/events/aarsmoede/",
                                                            "/da/events/regionale-moeder/"]
     assert page(sample_site, "/da/events/aarsmoede/").find("dd", class_="rule").text == "hvert år"
@@ -103,7 +103,7 @@ def test_paijat_hame_network_page_has_its_facts_in_finnish(sample_site):
 
 
 def test_paijat_hame_meeting_of_26_january_2024_is_past_with_time_and_place(sample_site):
-    past = page(sample_site, "/fi/networks/paijat-hame-sosiaaliala/").find(id="past").parent
+    past = page(sample_site, "/fi/networks/paijat-hame-sosiaaliala/").find(id="section-past").parent
     time = past.find("time")
     assert time["datetime"] == "2024-01-26T08:30+02:00"
     assert time.text == "perjantaina 26.1.2024 klo 8.30"
@@ -123,7 +123,7 @@ def test_service_point_opens_every_friday_10_to_14_by_appointment(sample_site):
     text = text_of(event)
     for fact in ["maksuton", "ajanvarauksella", "etäajan", "Teams"]:
         assert fact in text, fact
-    next_dates = [t["datetime"] for t in event.find(id="next-dates").parent.find_all("time")]
+    next_dates = [t["datetime"] for t in event.find(id="section-next-dates").parent.find_all("time")]
     assert next_dates[:2] == ["2026-11-27T10:00+02:00", "2026-12-04T10:00+02:00"]
     network = page(sample_site, "/fi/networks/yhdessa-paijat-hame/")
     card = network.find(id="marja-leena-pellikka")
@@ -136,7 +136,7 @@ def test_service_point_opens_every_friday_10_to_14_by_appointment(sample_site):
 
 def test_kemi_network_lists_both_network_coffees_as_past_meetings(sample_site):
     document = page(sample_site, "/fi/networks/kemi-perhekeskus/")
-    past = document.find(id="past").parent
+    past = document.find(id="section-past").parent
     assert [(t["datetime"], t.text) for t in past.find_all("time")] == [
         ("2023-10-12T08:30+03:00", "torstaina 12.10.2023 klo 8.30–10.30"),
         ("2023-09-14", "torstaina 14.9.2023"),
@@ -171,11 +171,11 @@ def test_every_network_is_written_in_its_own_language_and_translated_to_english(
 
 def test_the_meetings_page_lists_a_series_once_with_its_next_date(sample_site):
     document = page(sample_site, "/fi/events/")
-    upcoming = document.find(id="upcoming").parent
+    upcoming = document.find(id="section-upcoming").parent
     assert [(li.find("time")["datetime"], li.find(class_="meeting-title").text)
             for li in upcoming.find_all("li", class_="meeting")] == [
         ("2026-11-27T10:00+02:00", "Kansalaistoiminnan palvelupiste avoinna")]
-    regular = document.find(id="regular").parent
+    regular = document.find(id="section-regular").parent
     # Items not written in Finnish link to the language they are written in.
     assert [(li.find(class_="meeting-title").a["href"], li.find(class_="rule").text)
             for li in regular.find_all("li", class_="meeting")] == [
@@ -184,6 +184,6 @@ def test_the_meetings_page_lists_a_series_once_with_its_next_date(sample_site):
         ("/fi/events/palvelupiste-perjantaisin/", "joka perjantai klo 10–14"),
         ("/da/events/regionale-moeder/", "joka toinen vuosi"),
     ]
-    past = document.find(id="past").parent
+    past = document.find(id="section-past").parent
     assert [t["datetime"] for t in past.find_all("time")] == [
         "2024-01-26T08:30+02:00", "2023-10-12T08:30+03:00", "2023-09-14"]

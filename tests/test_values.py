@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from sitegen.fields import date_or_datetime, phone, repeat_rule, time_range
 from sitegen.markup import Markup
 from sitegen.schema import FieldError
-from sitegen.sources import _split_front_matter
+from sitegen.sources import split_front_matter
 from sitegen.yamlpos import parse_yaml
 
 
@@ -26,7 +26,7 @@ def test_yaml_lines_are_file_lines():
 
 
 def test_the_body_keeps_its_line_numbers_after_blank_lines():
-    front, body, body_line = _split_front_matter("---\ntitle: x\n---\n\n\nText\n")
+    front, body, body_line = split_front_matter("---\ntitle: x\n---\n\n\nText\n")
     assert front == "title: x"
     # The body starts on file line 4, so "Text" (its third line) is file line 6.
     assert (body_line, body.splitlines().index("Text") + body_line) == (4, 6)

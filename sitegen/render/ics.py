@@ -142,7 +142,7 @@ def _finish(calendar: Calendar, writer: VEventWriter, occurrences: list[Occurren
     for occurrence in sorted(occurrences, key=writer.order):
         calendar.add_component(writer.vevent(occurrence))
     zones: list[Component] = [vtimezone(tzid) for tzid in sorted(calendar.get_missing_tzids())]
-    calendar.subcomponents[:0] = zones
+    calendar.subcomponents.extend(zones)
     return calendar.to_ical()
 
 
@@ -195,7 +195,8 @@ class VEventWriter:
         _ = self.gettext
         lines = [summary] if summary else []
         if occurrence.status == "moved" and occurrence.original_start is not None:
-            lines.append(_("Moved from %(date)s") % {"date": self.dates.date(_day(occurrence.original_start))})
+            planned = self.dates.date(_day(occurrence.original_start))
+            lines.append(_("Moved from %(date)s") % {"date": planned})
         registration = self.registration(event)
         if registration:
             lines.append(registration)

@@ -8,7 +8,7 @@ from ..i18n import pick
 from ..recurrence import Occurrence
 from ..records import Event
 from .calendar import calendar_page, month_page
-from .jsonld import event_data, script_tag, series_data
+from .jsonld import event_data, network_data, script_tag, series_data
 from .views import ItemLink, Views
 
 HOME_LIMIT = 5
@@ -74,6 +74,7 @@ class PageRenderer(Views):
         text = network.texts[self.lang]
         return {**self.page(text.title, self.urls.item("networks", slug, self.lang), network.texts),
                 "network": network, "text": text, "body": self.body(text),
+                "jsonld": script_tag(network_data(self.site, self.urls, self.lang, network)),
                 "contacts": [self.contact(p) for p in network.contacts],
                 "upcoming": [self.meeting(o) for o in self.site.upcoming(slug)],
                 "series": [self.meeting_series(e) for e in self.site.series(slug)],
