@@ -10,6 +10,7 @@ site: $(STAMP)
 	$(PYTHON) build.py
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check sitegen tests build.py
 	$(PYTHON) -m pytest -q
 
 # After changing interface strings: refresh the template and every language's catalog.

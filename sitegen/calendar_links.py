@@ -4,40 +4,22 @@ Pure functions of their arguments (no I/O, no clock), so each link format is pin
 tests: these deep links are undocumented and have changed before. Times go out in UTC with a
 trailing ``Z``; all-day meetings as dates with an exclusive end.
 
-`span` is the one place that decides how long a meeting without an end lasts, shared with
-the ICS feeds so that a link and the feed agree: a timed meeting lasts `DEFAULT_LENGTH`
-(one hour), an all-day meeting one day.
+How long a meeting without an end lasts is decided by `recurrence.span`, shared with the
+listings and the ICS feeds so that a link, a list and the feed agree.
 """
 from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import quote, urlencode
 
-DEFAULT_LENGTH = dt.timedelta(hours=1)   # a timed meeting whose end is not given
-ONE_DAY = dt.timedelta(days=1)
+from .recurrence import Moment, span
+
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
 GOOGLE_ADD = "https://calendar.google.com/calendar/render"
 # Outlook.com (personal accounts) and Microsoft 365 (work accounts): same paths, two hosts.
 OUTLOOK_HOSTS = {"outlook.com": "https://outlook.live.com",
                  "microsoft365": "https://outlook.office.com"}
 
-Moment = dt.date | dt.datetime
-
-
-def span(start: Moment, end: Moment | None) -> tuple[Moment, Moment]:
-    """Return (start, exclusive end) of a meeting as the site stores it.
-
-    A timed meeting's `end` is its end time; without one (or with one not after the start)
-    it lasts `DEFAULT_LENGTH` of elapsed time, so it never ends inside a daylight-saving gap.
-    An all-day meeting's `end` is its last day, inclusive; the result ends the day after (a
-    one-day meeting on 3 Feb spans 3 Feb to 4 Feb).
-    """
-    if isinstance(start, dt.datetime):
-        if not isinstance(end, dt.datetime) or end <= start:
-            end = (start.astimezone(dt.UTC) + DEFAULT_LENGTH).astimezone(start.tzinfo)
-        return start, end
-    last = end if _is_date(end) and end >= start else start
-    return start, last + ONE_DAY
 
 
 def webcal_url(https_url: str) -> str:

@@ -239,7 +239,8 @@ def _json(value) -> str:
 def _git(root: Path, *args: str) -> bytes | None:
     """Run one git command in `root`; None when git is missing or the command fails."""
     try:
-        done = subprocess.run(["git", *_CONFIG, *args], cwd=root, capture_output=True, env=_env(), check=False)
+        done = subprocess.run(["git", *_CONFIG, *args], cwd=root, capture_output=True, env=_env(),
+                              check=False)
     except OSError:
         return None
     return done.stdout if done.returncode == 0 else None

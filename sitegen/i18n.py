@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po

@@ -15,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+
 class _TitleIsTheOnlyH1(Treeprocessor):
     """Turn a body's ``# heading`` into ``h2``: the page title is the page's one ``h1``."""
 

@@ -16,8 +16,8 @@ import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
-from .i18n import group_translations, load_catalogs, missing_catalogs
 from .history import event_revisions
+from .i18n import group_translations, load_catalogs, missing_catalogs
 from .markup import Markup
 from .plan import OutputJob, plan_site
 from .render.ics import render_feed, render_occurrence

@@ -8,8 +8,8 @@ other items are ids, looked up through `Site`, never object pointers.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 # Text that is the same in every language is stored under "*"; see `i18n.pick`.
 Translated = Mapping[str, str]

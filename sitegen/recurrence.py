@@ -22,6 +22,25 @@ FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MO
                "yearly": rrule.YEARLY}
 RRULE_WEEKDAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
 MAX_OCCURRENCES_PER_SERIES = 1000  # a daily rule over two years is 731; more is a mistake
+DEFAULT_LENGTH = dt.timedelta(hours=1)   # a timed meeting whose end is not given
+ONE_DAY = dt.timedelta(days=1)
+Moment = dt.date | dt.datetime
+
+
+def span(start: Moment, end: Moment | None) -> tuple[Moment, Moment]:
+    """Return (start, exclusive end) of a meeting as the site stores it.
+
+    The one rule for how long a meeting lasts, used by listings, ICS and JSON-LD alike. A
+    timed meeting's `end` is its end time; without one it lasts `DEFAULT_LENGTH` of elapsed
+    time, so it never ends inside a daylight-saving gap. An all-day meeting's `end` is its
+    last day, inclusive; the result ends the day after (3 Feb spans 3 Feb to 4 Feb).
+    """
+    if isinstance(start, dt.datetime):
+        if not isinstance(end, dt.datetime) or end <= start:
+            end = (start.astimezone(dt.UTC) + DEFAULT_LENGTH).astimezone(start.tzinfo)
+        return start, end
+    last = end if end is not None and not isinstance(end, dt.datetime) and end >= start else start
+    return start, last + ONE_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +70,12 @@ class Occurrence:
     def ends_after(self, now: dt.datetime) -> bool:
         """Whether the occurrence is upcoming or under way at `now` (an aware datetime).
 
-        Without an end time a meeting counts as under way until the end of its day.
+        An all-day meeting ends at midnight after its last day, in `now`'s time zone.
         """
-        if isinstance(self.end, dt.datetime):
-            return self.end > now
-        last = self.end or self.start
-        zone = last.tzinfo if isinstance(last, dt.datetime) else now.tzinfo
-        last_day = last.date() if isinstance(last, dt.datetime) else last
-        return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), zone) > now
+        end = span(self.start, self.end)[1]
+        if not isinstance(end, dt.datetime):
+            end = dt.datetime.combine(end, dt.time(), now.tzinfo)
+        return end > now
 
     def sort_key(self) -> tuple:
         start = self.start if isinstance(self.start, dt.datetime) else \

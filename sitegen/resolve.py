@@ -5,7 +5,7 @@ unknown id is an error at the line that names it, with the closest existing id a
 """
 from __future__ import annotations
 
-from .errors import Diagnostics, Location, did_you_mean
+from .errors import Diagnostics, did_you_mean
 from .i18n import Grouped
 from .records import Person
 

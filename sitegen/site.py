@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from .config import SiteConfig
 from .i18n import Grouped
-from .recurrence import Occurrence, expand_all, window_around
 from .records import Event, Network, NewsPost, Page, Person, Revision
+from .recurrence import Occurrence, expand_all, window_around
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from babel.support import Translations
 
 from .config import SiteConfig
 from .dates import Dates
-from .recurrence import describe
 from .records import Place
+from .recurrence import describe
 from .urls import Urls
 
 

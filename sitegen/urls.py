@@ -50,7 +50,9 @@ class Urls:
 
     def calendar(self, lang: str, network: str | None = None) -> str:
         """The calendar page of the whole site or of one network."""
-        return f"{self.item('networks', network, lang)}calendar/" if network else self.section(lang, "calendar")
+        if network:
+            return f"{self.item('networks', network, lang)}calendar/"
+        return self.section(lang, "calendar")
 
     def calendar_month(self, lang: str, month: str) -> str:
         """The month grid of "YYYY-MM"."""

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # Written into every output folder: a folder without it is never replaced, so a mistyped
 # --output cannot delete someone's files.
 MARKER = ".sitegen-output"

@@ -9,7 +9,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 # Lower layers first (design.md): load, then write, then the entry points.
 ORDER = ["errors", "yamlpos", "schema", "config", "sources", "records", "history", "fields",
          "validate", "i18n", "resolve", "recurrence", "site", "dates", "urls", "calendar_links",
-         "markup", "templating", "render.views", "render.calendar", "render.jsonld", "render.ics", "render.pages",
+         "markup", "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
+         "render.pages",
          "plan", "writer", "pipeline", "cli", "__main__"]
 
 

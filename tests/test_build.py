@@ -5,8 +5,8 @@ import datetime as dt
 import shutil
 
 import pytest
-
 from conftest import PROJECT, build_errors, build_ok, options
+
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import build
 

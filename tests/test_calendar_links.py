@@ -7,8 +7,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from sitegen.calendar_links import (google_add_url, google_subscribe_url, outlook_add_urls,
-                                    outlook_subscribe_urls, span, webcal_url)
+from sitegen.calendar_links import (
+    google_add_url,
+    google_subscribe_url,
+    outlook_add_urls,
+    outlook_subscribe_urls,
+    webcal_url,
+)
+from sitegen.recurrence import span
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")

@@ -6,10 +6,9 @@ import sys
 import time
 
 import pytest
-
 from conftest import PROJECT
-from sitegen.cli import main
 
+from sitegen.cli import main
 
 TEMPLATES = str(PROJECT / "templates")
 

@@ -207,7 +207,8 @@ def test_a_shallow_clone_gives_one_warning_and_counts_what_history_it_has(repo, 
     found = revisions(clone, "moede__da", "aarsmoede__da", diagnostics=diagnostics)
     assert found == {"moede": Revision(0, at(2)), "aarsmoede": Revision(0, at(2))}
     [warning] = diagnostics.items
-    assert (warning.code, warning.severity, str(warning.location)) == ("history.shallow", "warning", "content")
+    assert (warning.code, warning.severity, str(warning.location)) == (
+        "history.shallow", "warning", "content")
     assert "SEQUENCE" in warning.message and "fetch-depth: 0" in warning.hint
 
 

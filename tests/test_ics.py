@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import pytest
 import recurring_ical_events
+from conftest import NOW, SITE_YAML, options, write_files
 from icalendar import Calendar, Timezone, vDuration
 
-from conftest import NOW, SITE_YAML, options, write_files
 from sitegen.errors import Diagnostics
 from sitegen.pipeline import load_site
 from sitegen.records import Revision
@@ -165,7 +165,7 @@ def test_files_are_utf8_crlf_without_bom_in_lines_of_75_octets_folded_between_ch
         assert data.count(b"\n") == data.count(b"\r\n") == data.count(b"\r")
         lines = data.split(b"\r\n")[:-1]
         assert max(len(line) for line in lines) <= 75
-        for line, following in zip(lines, lines[1:]):
+        for line, following in zip(lines, lines[1:], strict=False):
             line.decode("utf-8")   # no multi-byte character is split by a fold
             if following.startswith(b" "):   # nor an escape: no odd backslash run before a fold
                 assert (len(line) - len(line.rstrip(b"\\"))) % 2 == 0, line

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from sitegen.fields import repeat_rule
-from sitegen.recurrence import describe, expand, window_around
 from sitegen.records import Event
+from sitegen.recurrence import describe, expand, window_around
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")

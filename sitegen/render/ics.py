@@ -20,11 +20,10 @@ from babel.support import Translations
 from icalendar import Calendar, Component, Timezone, vText
 from icalendar import Event as VEvent
 
-from ..calendar_links import span
 from ..dates import Dates
 from ..i18n import pick, pick_text
-from ..recurrence import Occurrence
 from ..records import Event, Person
+from ..recurrence import Occurrence, span
 from ..site import Site
 from ..urls import Urls
 
@@ -142,7 +141,7 @@ def _finish(calendar: Calendar, writer: VEventWriter, occurrences: list[Occurren
     for occurrence in sorted(occurrences, key=writer.order):
         calendar.add_component(writer.vevent(occurrence))
     zones: list[Component] = [vtimezone(tzid) for tzid in sorted(calendar.get_missing_tzids())]
-    calendar.subcomponents.extend(zones)
+    calendar.subcomponents[:0] = zones
     return calendar.to_ical()
 
 

@@ -16,11 +16,10 @@ import json
 import nh3
 from markupsafe import Markup as Html
 
-from ..calendar_links import span
 from ..i18n import pick
 from ..markup import Markup
 from ..records import Event, Network, Place, Text
-from ..recurrence import Occurrence
+from ..recurrence import Occurrence, span
 from ..site import Site
 from ..urls import Urls
 

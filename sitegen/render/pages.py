@@ -5,8 +5,8 @@ from typing import Any
 
 from ..calendar_links import google_add_url, outlook_add_urls
 from ..i18n import pick
-from ..recurrence import Occurrence
 from ..records import Event
+from ..recurrence import Occurrence
 from .calendar import calendar_page, month_page
 from .jsonld import event_data, network_data, script_tag, series_data
 from .views import ItemLink, Views

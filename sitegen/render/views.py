@@ -17,8 +17,8 @@ from ..calendar_links import google_subscribe_url, outlook_subscribe_urls, webca
 from ..dates import Dates
 from ..i18n import pick
 from ..markup import Markup
-from ..recurrence import Occurrence
 from ..records import Event, Person, Text
+from ..recurrence import Occurrence
 from ..site import Site
 from ..urls import Urls
 
