@@ -23,6 +23,7 @@ class Language:
     name: str          # the language named in itself: "Dansk"
     locale: str        # Babel locale for dates: "da_DK"
     fallbacks: tuple[str, ...]  # languages to link to when an item is not written in this one
+    timezone: str | None = None  # its readers' zone: times elsewhere get a label ("Tanskan aikaa")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +118,15 @@ def _languages(fields: schema.FieldReader) -> list[Language]:
         entry = schema.FieldReader(item, fields.lines, fields.path, fields.diagnostics,
                                    prefix=("languages", index),
                                    own_line=fields.location("languages", index).line)
-        entry.reject_unknown(["code", "name", "locale", "fallbacks"])
+        entry.reject_unknown(["code", "name", "locale", "fallbacks", "timezone"])
         code = entry.get("code", schema.slug, required=True)
         name = entry.get("name", schema.text, required=True)
         locale = entry.get("locale", _locale, required=True)
         fallbacks = entry.get("fallbacks", schema.list_of(schema.choice([c for c in codes if c != code])),
                               default=())
+        zone = entry.get("timezone", schema.timezone)
         if None not in (code, name, locale):
-            languages.append(Language(code, name, locale, fallbacks))
+            languages.append(Language(code, name, locale, fallbacks, zone))
     seen = set()
     for index, language in enumerate(languages):
         if language.code in seen:

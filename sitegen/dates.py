@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_datetime, get_day_names
+from babel.dates import format_datetime, get_day_names, get_timezone_location
 from babel.support import Translations
 
 # CLDR 47 lacks the Finnish essive for Sunday in the format context ("sunnuntai" where
@@ -18,11 +18,19 @@ WEEKDAY_FIXES = {("fi", 6): "sunnuntaina"}
 DASH = "\u2013"
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is used."""
+    return message
+
+
+LABELLED_ZONES = (N_("time in Europe/Copenhagen"), N_("time in Europe/Helsinki"))
+
+
 class Dates:
     """Formats dates and times for one language."""
 
-    def __init__(self, translations: Translations, locale: str):
-        self.translations, self.locale = translations, locale
+    def __init__(self, translations: Translations, locale: str, home_zone: str | None = None):
+        self.translations, self.locale, self.home_zone = translations, locale, home_zone
         self.language = locale.split("_")[0]
 
     def _format(self, value: dt.date | dt.datetime, pattern: str) -> str:
@@ -66,5 +74,21 @@ class Dates:
         if end is not None and end.date() != start.date():
             return f"{self.when(start)} {DASH} {self.when(end)}"
         times = self.times(start, end) if end else self.times(start)
-        return self.translations.gettext("%(date)s %(time)s") % {
+        text = self.translations.gettext("%(date)s %(time)s") % {
             "date": self.date_long(start), "time": times}
+        return f"{text} ({self.zone_label(start)})" if self._elsewhere(start) else text
+
+    def _elsewhere(self, moment: dt.datetime) -> bool:
+        zone = getattr(moment.tzinfo, "key", None)
+        return bool(self.home_zone and zone and zone != self.home_zone)
+
+    def zone_label(self, moment: dt.datetime) -> str:
+        """Say whose clock a time is on: "Tanskan aikaa", "finsk tid", "Copenhagen time".
+
+        The catalogs translate "time in <IANA zone>" for the zones in `LABELLED_ZONES`; CLDR's
+        own names ("aikavyöhyke: Tanska") read awkwardly after a time, so they are only the
+        fallback for other zones.
+        """
+        message = f"time in {moment.tzinfo.key}"
+        label = self.translations.gettext(message)
+        return label if label != message else get_timezone_location(moment, locale=self.locale)

@@ -126,7 +126,8 @@ def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOpt
             yield job.path, Path(job.source).read_bytes()
             continue
         if job.kind == "ics-feed":
-            yield job.path, render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug)
+            yield job.path, render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug,
+                                        region=job.key)
             continue
         if job.kind == "ics-event":
             yield job.path, render_occurrence(site, urls, job.lang, catalogs[job.lang],

@@ -60,6 +60,8 @@ def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
         for region in site.regions():
             jobs.append(OutputJob(urls.output_path(urls.calendar_region(lang, region)), "calendar",
                                   lang, key=region))
+            jobs.append(OutputJob(_file(urls, urls.calendar_feed(lang, region=region)), "ics-feed",
+                                  lang, key=region))
     for slug, network in sorted(site.networks.items()):
         for lang in sorted(network.texts):
             jobs.append(OutputJob(urls.output_path(urls.calendar(lang, slug)), "calendar", lang, slug))

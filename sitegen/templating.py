@@ -31,8 +31,9 @@ def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    locale = config.language(lang).locale
-    dates = Dates(translations, locale)
+    language = config.language(lang)
+    locale = language.locale
+    dates = Dates(translations, locale, language.timezone or config.timezone)
     env.filters.update(
         date=dates.date,
         date_long=dates.date_long,

@@ -62,10 +62,13 @@ class Urls:
         """The calendar of one region (its slug)."""
         return f"{self.section(lang, 'calendar')}region/{region}/"
 
-    def calendar_feed(self, lang: str, network: str | None = None) -> str:
-        """The ICS subscription feed of the whole site or of one network."""
-        return f"{self.item('networks', network, lang)}calendar.ics" if network else \
-            f"{self.home(lang)}calendar.ics"
+    def calendar_feed(self, lang: str, network: str | None = None, region: str | None = None) -> str:
+        """The ICS subscription feed of the whole site, one network or one region."""
+        if network:
+            return f"{self.item('networks', network, lang)}calendar.ics"
+        if region:
+            return f"{self.calendar_region(lang, region)}calendar.ics"
+        return f"{self.home(lang)}calendar.ics"
 
     @property
     def domain(self) -> str:

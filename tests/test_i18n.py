@@ -20,7 +20,7 @@ COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 def used_messages() -> set[tuple[str | None, str]]:
     """Every interface string in the templates and the code, as (context, id)."""
     found = set()
-    keywords = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "gettext": None, "N_": None, "pgettext": ((1, "c"), 2)}
     for folder, method in ((PROJECT / "templates", "jinja2"), (PROJECT / "sitegen", "python")):
         pattern = "**.html" if method == "jinja2" else "**.py"
         for _, _, message, _, context in extract_from_dir(

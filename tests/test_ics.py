@@ -192,8 +192,8 @@ def test_one_version_and_prodid_no_method_in_feeds_publish_in_single_files_and_s
 ])
 def test_name_and_x_wr_calname_are_localized_and_equal(feeds, catalogs, lang, network, title):
     calendar = parse(feeds[lang, network])
-    msgid = "%(network)s – meetings" if network else "%(site)s – calendar"
-    expected = catalogs[lang].gettext(msgid) % {"network": title, "site": title}
+    msgid = "%(name)s – meetings" if network else "%(site)s – calendar"
+    expected = catalogs[lang].gettext(msgid) % {"name": title, "site": title}
     assert unescape(calendar["NAME"]) == unescape(calendar["X-WR-CALNAME"]) == expected
 
 

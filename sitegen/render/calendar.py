@@ -53,7 +53,7 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
         title = _("Calendar: %(name)s") % {"name": texts[lang].title}
         networks = {network}
     elif region:
-        url, feed = urls.calendar_region(lang, region), urls.calendar_feed(lang)
+        url, feed = urls.calendar_region(lang, region), urls.calendar_feed(lang, region=region)
         title = _("Calendar: %(name)s") % {"name": site.regions()[region]}
         networks = site.networks_in(region)
     else:
@@ -61,7 +61,7 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
     today = site.now.date()
     return {**renderer.page(title, url, texts),
             "months": agenda(renderer, site.calendar(networks)),
-            "subscribe": renderer.subscribe_links(feed, title) if not region else None,
+            "subscribe": renderer.subscribe_links(feed, title),
             "month_url": urls.calendar_month(lang, f"{today:%Y-%m}"),
             "network_filters": [(slug, link, urls.calendar(link.lang, slug))
                                 for slug, link in renderer.networks_by_title()],

@@ -65,8 +65,8 @@ def vtimezone(tzid: str) -> Timezone:
 # -- the two kinds of file ----------------------------------------------------------------
 
 def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
-                network: str | None = None) -> bytes:
-    """The subscription feed of the whole site, or of one network, for visitors of `lang`.
+                network: str | None = None, region: str | None = None) -> bytes:
+    """The subscription feed of the whole site, one network or one region, for `lang`.
 
     It holds every occurrence that ended less than a year before `site.now` and every later
     one; a cancelled meeting stays until 30 days after its day.
@@ -81,12 +81,15 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
         uid = f"calendar-{lang}@{urls.domain}"
         occurrences = list(site.occurrences)
     else:
-        text = pick_text(site.networks[network].texts, lang, config)
-        name = _("%(network)s – meetings") % {"network": text.title}
-        description = text.summary
-        uid = f"calendar-{lang}-network-{network}@{urls.domain}"
-        slugs = set(site.events_by_network.get(network, ()))
-        occurrences = [o for o in site.occurrences if o.event in slugs]
+        if network:
+            text = pick_text(site.networks[network].texts, lang, config)
+            title, description, networks = text.title, text.summary, {network}
+            uid = f"calendar-{lang}-network-{network}@{urls.domain}"
+        else:
+            title, description, networks = site.regions()[region], None, site.networks_in(region)
+            uid = f"calendar-{lang}-region-{region}@{urls.domain}"
+        name = _("%(name)s – meetings") % {"name": title}
+        occurrences = [o for o in site.occurrences if site.events[o.event].network in networks]
     calendar = _calendar(lang)
     # NAME through vText: icalendar's `name=` writes it without TEXT escaping.
     calendar.add("NAME", vText(name))

@@ -19,7 +19,7 @@ from ..i18n import pick
 from ..markup import Markup
 from ..records import Event, Person, Text
 from ..recurrence import Occurrence
-from ..site import Site
+from ..site import Site, region_slug
 from ..urls import Urls
 
 
@@ -39,6 +39,7 @@ class Meeting:
     event: Event
     link: ItemLink
     network: ItemLink | None
+    region: str | None = None       # the network's region, as a slug (for filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class Views:
         self.site, self.env, self.lang, self.urls, self.markup = site, env, lang, urls, markup
         self.gettext = translations.gettext
         self.config = site.config
-        self.dates = Dates(translations, site.config.language(lang).locale)
+        language = site.config.language(lang)
+        self.dates = Dates(translations, language.locale, language.timezone or site.config.timezone)
 
     def link(self, kind: str, slug: str) -> ItemLink:
         items = {"networks": self.site.networks, "events": self.site.events,
@@ -81,13 +83,18 @@ class Views:
         if event.recurrence:
             url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
             link = ItemLink(url, link.title, link.summary, link.lang)
-        return Meeting(occurrence, event, link, network)
+        return Meeting(occurrence, event, link, network, self._region(event))
+
+    def _region(self, event: Event) -> str | None:
+        network = self.site.networks.get(event.network) if event.network else None
+        return region_slug(network.region) if network and network.region else None
 
     def meeting_series(self, event: Event) -> Meeting:
         """A series for a listing: its next meeting if its dates are known."""
         upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
         network = self.link("networks", event.network) if event.network else None
-        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
+        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network,
+                       self._region(event))
 
     def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
         person = self.site.people[person_id]
