@@ -17,7 +17,6 @@ from .errors import Diagnostics, Location, did_you_mean
 
 T = TypeVar("T")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MISSING = object()
 
 
 class FieldError(ValueError):
@@ -32,21 +31,18 @@ class FieldReader:
     """Reads the fields of one YAML mapping in one file."""
 
     def __init__(self, data: dict, lines: dict, path: str, diagnostics: Diagnostics,
-                 *, line_offset: int = 0, prefix: tuple = (), own_line: int = 0):
+                 *, prefix: tuple = (), own_line: int = 0):
         self.data, self.lines, self.path = data, lines, path
-        self.diagnostics, self.line_offset, self.prefix = diagnostics, line_offset, prefix
+        self.diagnostics, self.prefix = diagnostics, prefix
         self.own_line = own_line
 
     def location(self, *keys) -> Location:
         """Return the location of a key (or of this mapping when no key is given)."""
         line = self.lines.get(self.prefix + keys)
-        return Location(self.path, line + self.line_offset if line else self.own_line)
+        return Location(self.path, line or self.own_line)
 
     def name(self, key: str) -> str:
         return ".".join(str(k) for k in self.prefix + (key,))
-
-    def has(self, key: str) -> bool:
-        return self.data.get(key) is not None
 
     def get(self, key: str, parse: Callable[[Any], T], *, required: bool = False,
             default: Any = None) -> T | Any:
@@ -76,7 +72,7 @@ class FieldReader:
                                    self.location(key))
             return None
         return FieldReader(raw, self.lines, self.path, self.diagnostics,
-                           line_offset=self.line_offset, prefix=self.prefix + (key,),
+                           prefix=self.prefix + (key,),
                            own_line=self.location(key).line)
 
     def reject_unknown(self, allowed: Iterable[str]) -> None:

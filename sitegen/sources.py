@@ -38,9 +38,6 @@ class SourceFile:
     body_line: int       # the file line where the body starts
     date: str | None = None  # news: the date in the file name
 
-    def location(self, *keys) -> Location:
-        return Location(self.path, self.lines.get(keys, 1))
-
 
 def load_sources(content_dir: Path, root: Path, config: SiteConfig,
                  diagnostics: Diagnostics) -> list[SourceFile]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 
 import pytest
-from conftest import PROJECT, build_errors, build_ok, options
 
+from conftest import PROJECT, build_errors, build_ok, options
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import build
 
@@ -82,3 +83,19 @@ def test_upcoming_and_past_are_split_at_now(make_site):
     build_ok(root, now=during + dt.timedelta(hours=1))
     page = soup(root / "output/en/events/index.html")
     assert page.find(id="section-past").parent.find("time")["datetime"] == "2026-11-22T08:30+01:00"
+
+
+def test_a_shallow_clone_fails_a_strict_build_because_calendars_could_miss_changes(tmp_path):
+    origin = tmp_path / "origin"
+    shutil.copytree(PROJECT / "content", origin / "content")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(origin)], check=True)
+    subprocess.run([*git, "-C", str(origin), "add", "."], check=True)
+    for message in ("first", "second"):
+        subprocess.run([*git, "-C", str(origin), "commit", "-q", "--allow-empty", "-m", message], check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True)
+    assert build_ok(clone).diagnostics.items[-1].code == "history.shallow"
+    with pytest.raises(BuildFailed) as failed:
+        build(options(clone, strict=True))
+    assert "history.shallow" in {d.code for d in failed.value.diagnostics.items}

@@ -6,8 +6,8 @@ import sys
 import time
 
 import pytest
-from conftest import PROJECT
 
+from conftest import PROJECT
 from sitegen.cli import main
 
 TEMPLATES = str(PROJECT / "templates")

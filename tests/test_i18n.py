@@ -7,8 +7,8 @@ import zoneinfo
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import PROJECT, build_ok, soup
 
+from conftest import PROJECT, build_ok, soup
 from sitegen.dates import Dates
 from sitegen.i18n import LOCALE_DIR
 

@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import pytest
 import recurring_ical_events
-from conftest import NOW, SITE_YAML, options, write_files
 from icalendar import Calendar, Timezone, vDuration
 
+from conftest import NOW, SITE_YAML, options, write_files
 from sitegen.errors import Diagnostics
 from sitegen.pipeline import load_site
 from sitegen.records import Revision

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YAML, SITES, options
 
+from conftest import SITE_YAML, SITES, options
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import build
 from sitegen.writer import MARKER

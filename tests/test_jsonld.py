@@ -7,9 +7,9 @@ import re
 import zoneinfo
 
 import pytest
-from conftest import PROJECT, options
 from icalendar import Calendar
 
+from conftest import PROJECT, options
 from sitegen.errors import Diagnostics
 from sitegen.i18n import load_catalogs
 from sitegen.pipeline import load_site

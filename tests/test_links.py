@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+
 from conftest import soup
 
 BASE = "https://example.org"

@@ -75,6 +75,7 @@ class PageRenderer(Views):
         return {**self.page(text.title, self.urls.item("networks", slug, self.lang), network.texts),
                 "network": network, "text": text, "body": self.body(text),
                 "jsonld": script_tag(network_data(self.site, self.urls, self.lang, network)),
+                "subscribe": self.subscribe_links(self.urls.calendar_feed(self.lang, slug), text.title),
                 "contacts": [self.contact(p) for p in network.contacts],
                 "upcoming": [self.meeting(o) for o in self.site.upcoming(slug)],
                 "series": [self.meeting_series(e) for e in self.site.series(slug)],
