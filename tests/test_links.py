@@ -54,3 +54,16 @@ def test_hreflang_alternates_are_reciprocal_and_include_x_default(sample_site):
 def test_every_page_of_a_language_declares_it(sample_site, lang):
     for path in sorted((sample_site / lang).rglob("index.html")):
         assert soup(path).html["lang"] == lang, path
+
+
+def test_ids_are_unique_and_every_reference_to_one_exists(sample_site):
+    problems = []
+    for path in pages(sample_site):
+        document = soup(path)
+        ids = [element["id"] for element in document.find_all(id=True)]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        wanted = {element["aria-labelledby"] for element in document.find_all(attrs={"aria-labelledby": True})}
+        wanted |= {a["href"][1:] for a in document.find_all("a", href=True) if a["href"].startswith("#")}
+        if duplicates or wanted - set(ids):
+            problems.append((path.relative_to(sample_site).as_posix(), duplicates, wanted - set(ids)))
+    assert problems == []
