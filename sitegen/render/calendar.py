@@ -67,7 +67,8 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
                                 for slug, link in renderer.networks_by_title()],
             "region_filters": [(slug, name, urls.calendar_region(lang, slug))
                                for slug, name in site.regions().items()],
-            "all_url": urls.calendar(lang)}
+            "all_url": urls.calendar(lang),
+            "filter_by_network": not network and not region}
 
 
 def month_page(renderer: Views, month: str) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def month_page(renderer: Views, month: str) -> dict[str, Any]:
     names = get_day_names("wide", "stand-alone", locale)
     short = get_day_names("abbreviated", "stand-alone", locale)
     months = _neighbours(site, first)
-    return {**renderer.page(renderer.dates.month(first), urls.calendar_month(lang, month)),
+    return {**renderer.page(renderer.dates.month(first).capitalize(), urls.calendar_month(lang, month)),
             "month": first, "weeks": weeks,
             "weekdays": [(names[i], short[i]) for i in range(7)],
             "previous": urls.calendar_month(lang, months[0]) if months[0] else None,

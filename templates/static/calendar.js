@@ -34,14 +34,15 @@
   if (!select || !agenda) return;
   var count = document.querySelector(".filter-count");
   function apply() {
-    var chosen = select.value, shown = 0;
-    agenda.querySelectorAll("li.meeting").forEach(function (item) {
-      var hide = item.hasAttribute("data-ended") || (chosen && item.dataset.network !== chosen);
-      item.hidden = hide;
-      if (!hide) shown += 1;
+    var chosen = select.value, shown = 0, total = 0;
+    agenda.querySelectorAll("li.meeting:not([data-ended])").forEach(function (item) {
+      item.hidden = !!chosen && item.dataset.network !== chosen;
+      total += 1;
+      if (!item.hidden) shown += 1;
     });
     refresh(agenda);
-    count.textContent = chosen ? shown + " / " + agenda.querySelectorAll("li.meeting").length : "";
+    count.textContent = chosen ? count.dataset.template.replace("%(shown)s", shown)
+      .replace("%(total)s", total) : "";
     var url = new URL(window.location.href);
     if (chosen) url.searchParams.set("network", chosen); else url.searchParams.delete("network");
     window.history.replaceState(null, "", url);
