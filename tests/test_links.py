@@ -62,7 +62,8 @@ def test_ids_are_unique_and_every_reference_to_one_exists(sample_site):
         document = soup(path)
         ids = [element["id"] for element in document.find_all(id=True)]
         duplicates = {i for i in ids if ids.count(i) > 1}
-        wanted = {element["aria-labelledby"] for element in document.find_all(attrs={"aria-labelledby": True})}
+        labelled = document.find_all(attrs={"aria-labelledby": True})
+        wanted = {element["aria-labelledby"] for element in labelled}
         wanted |= {a["href"][1:] for a in document.find_all("a", href=True) if a["href"].startswith("#")}
         if duplicates or wanted - set(ids):
             problems.append((path.relative_to(sample_site).as_posix(), duplicates, wanted - set(ids)))
