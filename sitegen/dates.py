@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_datetime, get_day_names, get_timezone_location
+from babel.dates import format_date, format_datetime, get_day_names, get_timezone_location
 from babel.support import Translations
 
 # CLDR 47 lacks the Finnish essive for Sunday in the format context ("sunnuntai" where
@@ -54,6 +54,10 @@ class Dates:
     def month(self, value: dt.date) -> str:
         """A month heading: "tammikuu 2024", "januar 2024", "January 2024"."""
         return self._format(value, self.translations.pgettext("date pattern", "LLLL y"))
+
+    def week(self, value: dt.date) -> str:
+        """The week number, ISO 8601 for locales with a territory (2021-01-03 is in week 53)."""
+        return format_date(value, "w", locale=self.locale)
 
     def times(self, *values: dt.datetime | dt.time) -> str:
         """A time or a range of times, with the language's prefix: "klo 8.30–10.30"."""

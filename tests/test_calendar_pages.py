@@ -82,13 +82,15 @@ def test_the_month_grid_is_a_table_of_weeks_starting_on_monday(sample_site):
     table = document.find("table", class_="month")
     assert table.caption.text == "Marraskuu 2026"
     headers = table.thead.find_all("th", scope="col")
-    assert [th.abbr["title"] for th in headers] == ["maanantai", "tiistai", "keskiviikko", "torstai",
+    assert headers[0].abbr["title"] == "Viikko"
+    assert [th.abbr["title"] for th in headers[1:]] == ["maanantai", "tiistai", "keskiviikko", "torstai",
                                                     "perjantai", "lauantai", "sunnuntai"]
     today = table.find("td", attrs={"aria-current": "date"})
     assert today.find("time")["datetime"] == "2026-11-22"
     first_week = [td.find("time")["datetime"] for td in table.tbody.tr.find_all("td")]
     assert first_week == ["2026-10-26", "2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30",
                           "2026-10-31", "2026-11-01"]
+    assert [th.text for th in table.tbody.find_all("th", scope="row")] == ["44", "45", "46", "47", "48", "49"]
     december = page(sample_site, "/fi/calendar/2026-12/")
     cell = december.find("time", attrs={"datetime": "2026-12-25"}).parent
     assert cell.find(class_="status").text == "Peruttu"

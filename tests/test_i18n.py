@@ -127,3 +127,9 @@ def test_a_page_shown_in_another_language_marks_its_content_language(make_site):
     nav = soup(root / "output/fi/index.html").find("nav", class_="site-nav")
     about = nav.find("a", string="About")
     assert (about["href"], about["lang"]) == ("/en/about/", "en")
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_week_numbers_follow_iso_8601(lang, catalogs):
+    dates = Dates(catalogs[lang], LANGUAGES[lang])
+    assert [dates.week(dt.date(2021, 1, 3)), dates.week(dt.date(2021, 1, 4))] == ["53", "1"]

@@ -73,7 +73,7 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
     """
     _ = translations.gettext
     config = site.config
-    if network is None:
+    if network is None and region is None:
         site_title = pick(config.title, lang, config)[0]
         name = _("%(site)s – calendar") % {"site": site_title}
         described = pick(config.description, lang, config)
