@@ -76,11 +76,15 @@ class Dates:
                 return self.date_long(start)
             return f"{self.date_long(start)} {DASH} {self.date_long(end)}"
         if end is not None and end.date() != start.date():
-            return f"{self.when(start)} {DASH} {self.when(end)}"
-        times = self.times(start, end) if end else self.times(start)
-        text = self.translations.gettext("%(date)s %(time)s") % {
-            "date": self.date_long(start), "time": times}
+            text = f"{self._date_and_time(start)} {DASH} {self._date_and_time(end)}"
+        else:
+            text = self._date_and_time(start, end)
         return f"{text} ({self.zone_label(start)})" if self._elsewhere(start) else text
+
+    def _date_and_time(self, start: dt.datetime, end: dt.datetime | None = None) -> str:
+        times = self.times(start, end) if end else self.times(start)
+        return self.translations.gettext("%(date)s %(time)s") % {
+            "date": self.date_long(start), "time": times}
 
     def _elsewhere(self, moment: dt.datetime) -> bool:
         zone = getattr(moment.tzinfo, "key", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
@@ -18,19 +19,50 @@ def agenda_items(document):
     return document.select(".agenda li.meeting")
 
 
-def test_the_feed_expands_to_exactly_the_meetings_the_agenda_shows_for_a_year(sample_site):
-    feed = Calendar.from_ical((sample_site / "fi/calendar.ics").read_bytes())
+def calendar_pages(output):
+    """Every agenda page of the built site: per language, network and region."""
+    return sorted(p for p in output.rglob("index.html")
+                  if "/calendar/" in p.as_posix() and "calendar/20" not in p.as_posix())
+
+
+def test_every_calendar_page_and_its_feed_show_the_same_meetings_for_a_year(sample_site):
     year_ahead = (NOW, NOW + dt.timedelta(days=365))
-    in_feed = {(event.start.astimezone(dt.UTC), str(event["SUMMARY"]))
-               for event in recurring_ical_events.of(feed).between(*year_ahead)
-               if event.get("STATUS") != "CANCELLED"}
-    shown = {(dt.datetime.fromisoformat(li["data-start"]).astimezone(dt.UTC),
-              li.select_one(".meeting-title a").text)
-             for li in agenda_items(page(sample_site, "/fi/calendar/"))
-             if "status-cancelled" not in li["class"]
-             and dt.datetime.fromisoformat(li["data-start"]) < year_ahead[1]}
-    assert in_feed == shown
-    assert len(shown) > 50  # a year of Fridays
+    compared = 0
+    for path in calendar_pages(sample_site):
+        document = soup(path)
+        feed_url = document.find("link", rel="alternate", type="text/calendar")["href"]
+        feed = Calendar.from_ical((sample_site / feed_url.removeprefix("https://example.org/")).read_bytes())
+        in_feed = {(event.start.astimezone(dt.UTC), str(event["SUMMARY"]))
+                   for event in recurring_ical_events.of(feed).between(*year_ahead)
+                   if event.get("STATUS") != "CANCELLED"}
+        shown = {(dt.datetime.fromisoformat(li["data-start"]).astimezone(dt.UTC),
+                  li.select_one(".meeting-title a").text)
+                 for li in agenda_items(document)
+                 if "status-cancelled" not in li["class"]
+                 and dt.datetime.fromisoformat(li["data-start"]) < year_ahead[1]}
+        assert in_feed == shown, path
+        compared += len(shown)
+    # the site's in 3 languages, 2 regions' in 3, and 6 networks' in their 2 languages each
+    assert len(calendar_pages(sample_site)) == 3 + 2 * 3 + 6 * 2
+    assert compared > 4 * 50  # the Friday service point in its network's, region's and all calendars
+
+
+def test_the_month_grids_show_the_same_meetings_as_the_feed(sample_site):
+    feed = Calendar.from_ical((sample_site / "en/calendar.ics").read_bytes())
+    grids = sorted((sample_site / "en/calendar").glob("20*/index.html"))
+    first, last = grids[0].parent.name, grids[-1].parent.name
+    window = (dt.date.fromisoformat(f"{first}-01"), dt.date.fromisoformat(f"{last}-28"))
+    in_feed = set()
+    for event in recurring_ical_events.of(feed).between(*window):
+        title = str(event["SUMMARY"])
+        if event.get("STATUS") == "CANCELLED":
+            title = title.removeprefix("Cancelled: ")
+        in_feed.add((event.start.date().isoformat(), title))
+    in_grids = {(li.find_parent("td").find("time", class_="day-number")["datetime"], li.a.text)
+                for grid in grids for li in soup(grid).select("ul.day-meetings li")}
+    in_grids = {(day, title) for day, title in in_grids if day < window[1].isoformat()}
+    assert in_feed == in_grids
+    assert len(in_grids) > 100
 
 
 def test_the_agenda_lists_only_meetings_not_yet_over_grouped_by_month(sample_site):
@@ -145,3 +177,108 @@ languages:
     locale: fi_FI
     timezone: Europe/Helsinki
 """
+
+
+def loaded_sample_site():
+    """The sample content loaded (not built) with the same `now` as `sample_site`."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from conftest import PROJECT, options
+    from sitegen.errors import Diagnostics
+    from sitegen.pipeline import load_site
+    from sitegen.urls import Urls
+
+    root = Path(tempfile.mkdtemp()) / "sample"
+    shutil.copytree(PROJECT / "content", root / "content")
+    site = load_site(options(root), Diagnostics())
+    return site, Urls(site.config)
+
+
+def test_built_pages_carry_the_links_and_data_the_calendar_functions_make(sample_site):
+    from sitegen.calendar_links import google_add_url, google_subscribe_url, webcal_url
+    from sitegen.render.jsonld import event_data, network_data
+
+    site, urls = loaded_sample_site()
+    for occurrence in site.occurrences:
+        event = site.events[occurrence.event]
+        for lang, text in event.texts.items():
+            url = urls.occurrence(event.slug, occurrence.key, lang, series=event.recurrence is not None)
+            document = page(sample_site, url)
+            scripts = document.find_all("script", type="application/ld+json")
+            assert [json.loads(s.string) for s in scripts] == [event_data(site, urls, lang, occurrence)]
+            if occurrence.ends_after(site.now) and occurrence.status != "cancelled":
+                google = document.select_one(".add-to-calendar a[href^='https://calendar.google.com']")
+                details = f"{text.summary}\n\n{urls.absolute(url)}" if text.summary else urls.absolute(url)
+                assert google["href"] == google_add_url(
+                    text.title, occurrence.start, occurrence.end, details,
+                    event.place.one_line if event.place else "", occurrence.all_day)
+    for slug, network in site.networks.items():
+        for lang in network.texts:
+            document = page(sample_site, urls.item("networks", slug, lang))
+            scripts = document.find_all("script", type="application/ld+json")
+            assert [json.loads(s.string) for s in scripts] == [network_data(site, urls, lang, network)]
+            feed = urls.absolute(urls.calendar_feed(lang, slug))
+            subscribe = {a.text: a["href"] for a in document.select(".subscribe a")}
+            assert subscribe["Google Calendar"] == google_subscribe_url(feed)
+            assert webcal_url(feed) in subscribe.values()
+            assert document.find("link", rel="alternate", type="text/calendar")["href"] == feed
+
+
+@pytest.mark.parametrize("lang, updated", [("da", "Opdateret 22. november 2026"),
+                                           ("fi", "Päivitetty 22.11.2026"),
+                                           ("en", "Updated 22 November 2026")])
+def test_every_page_says_when_it_was_built_in_its_language(sample_site, lang, updated):
+    for path in [sample_site / lang / "index.html", sample_site / lang / "calendar/2026-12/index.html"]:
+        assert soup(path).find(class_="updated").text == updated
+
+
+def test_upcoming_lists_can_hide_what_ends_after_the_build(sample_site):
+    document = page(sample_site, "/fi/calendar/")
+    assert document.find("script", src="/static/calendar.js").has_attr("defer")
+    assert document.find(class_="ended-note").has_attr("hidden")
+    assert (sample_site / "static/calendar.js").stat().st_size < 4000
+
+
+DURING = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+def test_a_meeting_under_way_is_still_upcoming_everywhere(make_site):
+    root = make_site({
+        "content/networks/n.en.md": "---\ntitle: N\n---\n",
+        "content/events/m.en.md": "---\ntitle: M\nnetwork: n\nstart: 2026-12-04 08:30\n"
+                                  "end: 2026-12-04 10:00\n---\n",
+    })
+    build_ok(root, now=DURING)
+    output = root / "output"
+    for url in ["/en/calendar/", "/en/networks/n/calendar/", "/en/events/", "/en/networks/n/"]:
+        starts = [li["data-start"] for li in page(output, url).select("[data-upcoming] li.meeting")]
+        assert starts == ["2026-12-04T08:30+01:00"], url
+    assert page(output, "/en/events/m/").find(class_="notice") is None
+
+
+def test_a_rule_for_the_31st_skips_months_without_one():
+    from sitegen.fields import repeat_rule
+    from sitegen.records import Event
+    from sitegen.recurrence import expand
+
+    zone = "Europe/Helsinki"
+    event = Event("s", {}, zone, start=dt.date(2027, 1, 31), recurrence=repeat_rule("every month on day 31"))
+    starts = [o.start for o in expand(event, (dt.date(2027, 1, 1), dt.date(2027, 6, 30)))]
+    assert starts == [dt.date(2027, 1, 31), dt.date(2027, 3, 31), dt.date(2027, 5, 31)]
+
+
+def test_a_meeting_across_midnight_is_said_and_listed_with_both_days(make_site):
+    root = make_site({"content/events/yo.fi.md": "---\ntitle: Yövuoro\nstart: 2026-12-04 22:00\n"
+                      "end: 2026-12-05 02:00\ntimezone: Europe/Helsinki\n---\n"})
+    build_ok(root)
+    time = page(root / "output", "/fi/events/yo/").select_one(".facts time")
+    # The test site's home zone is Copenhagen's, so Helsinki times are labelled.
+    assert time.text == "perjantaina 4.12.2026 klo 22 – lauantaina 5.12.2026 klo 2 (Suomen aikaa)"
+    feed = Calendar.from_ical((root / "output/fi/calendar.ics").read_bytes())
+    [event] = feed.events
+    assert (event.start.isoformat(), event.end.isoformat()) == ("2026-12-04T22:00:00+02:00",
+                                                                "2026-12-05T02:00:00+02:00")
+    grid = page(root / "output", "/fi/calendar/2026-12/")
+    assert grid.select_one("ul.day-meetings").find_parent("td").find("time")["datetime"] == "2026-12-04"
