@@ -1,60 +1,128 @@
-"""The command line: ``sitegen build`` (also ``python build.py``), diagnostics, exit codes.
+"""The command line: ``sitegen build|check|new|serve``; prints diagnostics; exit codes.
 
-Exit codes: 0 built, 1 content or template errors, 2 usage or configuration errors.
+``python build.py`` is ``sitegen build``. Exit codes: 0 done, 1 content or template errors,
+2 usage or configuration errors.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
 from .errors import BuildFailed, Diagnostics, Severity
-from .pipeline import BuildOptions, build
+from .pipeline import BuildOptions, build, check
+from .starters import KINDS, starter
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with `argv` and return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
-        args = parser.parse_args(["build", *(argv or [])])
+        parser.print_help()
+        return 2
     try:
         now = _parse_now(args.now)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.command == "new":
+        return _new(args, now)
     root = Path(args.root).resolve()
+    output = _path(getattr(args, "output", None))
+    if args.command == "serve" and output is None:
+        output = root / ".sitegen-serve"  # never the output/ a deploy publishes
     options = BuildOptions.for_project(
-        root, content_dir=_path(args.content), templates_dir=_path(args.templates),
-        output_dir=_path(args.output), now=now, built_at=_source_date_epoch(),
-        base_url=args.base_url, strict=args.strict)
+        root, content_dir=_path(args.content), templates_dir=_path(args.templates), output_dir=output,
+        now=now, built_at=_source_date_epoch(), base_url=getattr(args, "base_url", None),
+        strict=args.strict, drafts=args.drafts)
+    if args.command == "serve":
+        from .devserver import serve  # livereload and tornado are needed for serving only
+        return serve(options, args.host, args.port, log=print)
+    return _check(options) if args.command == "check" else _build(options)
+
+
+def _build(options: BuildOptions) -> int:
     try:
         report = build(options)
     except BuildFailed as failed:
-        _print_diagnostics(failed.diagnostics)
-        errors = sum(d.severity is Severity.ERROR for d in failed.diagnostics.items)
-        print(f"build failed: {errors} error(s); {options.output_dir.name}/ left as it was",
-              file=sys.stderr)
-        return failed.exit_code
+        return _failed(failed, "build", f"{options.output_dir.name}/ left as it was")
     _print_diagnostics(report.diagnostics)
     print(f"built {report.pages} pages ({report.files} files) into "
-          f"{_shown(options.output_dir, root)}/ in {report.seconds:.2f} s")
+          f"{_shown(options.output_dir, options.root)}/ in {report.seconds:.2f} s")
     return 0
 
 
+def _check(options: BuildOptions) -> int:
+    try:
+        diagnostics = check(options)
+    except BuildFailed as failed:
+        return _failed(failed, "check", "nothing was written")
+    _print_diagnostics(diagnostics)
+    warnings = len(diagnostics.items)
+    print(f"checked {_shown(options.content_dir, options.root)}/: no errors"
+          + (f", {warnings} warning(s)" if warnings else ""))
+    return 0
+
+
+def _new(args: argparse.Namespace, now: dt.datetime | None) -> int:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.slug):
+        print(f"sitegen new: '{args.slug}' is not a valid name (lowercase a-z, 0-9 and hyphens)",
+              file=sys.stderr)
+        return 2
+    if args.kind != "person" and not args.lang:
+        print(f"sitegen new: a {args.kind} is written in a language: give --lang", file=sys.stderr)
+        return 2
+    root = Path(args.root).resolve()
+    content = _path(args.content) or root / "content"
+    today = (now or dt.datetime.now()).date()
+    relative, text = starter(args.kind, args.slug, args.lang, today)
+    path = content / relative
+    if path.exists():
+        print(f"sitegen new: {_shown(path, root)} exists already; nothing was written", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {_shown(path, root)}")
+    return 0
+
+
+def _failed(failed: BuildFailed, command: str, outcome: str) -> int:
+    _print_diagnostics(failed.diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in failed.diagnostics.items)
+    print(f"{command} failed: {errors} error(s); {outcome}", file=sys.stderr)
+    return failed.exit_code
+
+
 def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=".", help="the project folder (default: here)")
+    common.add_argument("--content", help="the content folder (default: ROOT/content)")
+    common.add_argument("--now", help="the moment that splits upcoming from past meetings, "
+                        "ISO 8601 (default: the current time)")
+    site = argparse.ArgumentParser(add_help=False, parents=[common])
+    site.add_argument("--templates", help="the templates folder (default: ROOT/templates)")
+    site.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    site.add_argument("--drafts", action="store_true",
+                      help="include drafts and texts whose publish_date is still to come")
     parser = argparse.ArgumentParser(prog="sitegen", description="Build the networks' website.")
     commands = parser.add_subparsers(dest="command")
-    build_cmd = commands.add_parser("build", help="render content/ and templates/ into output/")
-    build_cmd.add_argument("--root", default=".", help="the project folder (default: here)")
-    build_cmd.add_argument("--content", help="the content folder (default: ROOT/content)")
-    build_cmd.add_argument("--templates", help="the templates folder (default: ROOT/templates)")
+    build_cmd = commands.add_parser("build", parents=[site],
+                                    help="render content/ and templates/ into output/")
     build_cmd.add_argument("--output", help="the output folder (default: ROOT/output)")
-    build_cmd.add_argument("--now", help="the moment that splits upcoming from past meetings, "
-                           "ISO 8601 (default: the current time)")
     build_cmd.add_argument("--base-url", help="the URL the site is published at (overrides site.yaml)")
-    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    commands.add_parser("check", parents=[site], help="report every problem in the content; write nothing")
+    new_cmd = commands.add_parser("new", parents=[common], help="write a starter file for a new item")
+    new_cmd.add_argument("kind", choices=KINDS)
+    new_cmd.add_argument("slug", help="the item's name in URLs: lowercase a-z, 0-9 and hyphens")
+    new_cmd.add_argument("--lang", help="the language it is written in (not for a person)")
+    serve_cmd = commands.add_parser("serve", parents=[site],
+                                    help="preview the site, rebuilding and reloading on every change")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    serve_cmd.add_argument("--output", help="the preview folder (default: ROOT/.sitegen-serve)")
     return parser
 
 

@@ -22,7 +22,7 @@ from .markup import Markup
 from .plan import OutputJob, plan_site
 from .render.ics import render_feed, render_occurrence
 from .render.pages import PageRenderer
-from .resolve import resolve_references
+from .resolve import resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .site import Site, build_site
 from .sources import load_sources
@@ -42,6 +42,7 @@ class BuildOptions:
     built_at: dt.datetime | None = None  # the build time pages show; None means `now`
     base_url: str | None = None      # overrides site.yaml
     strict: bool = False             # warnings fail the build
+    drafts: bool = False             # include drafts and texts whose publish_date is to come
 
     @classmethod
     def for_project(cls, root: Path, **overrides) -> BuildOptions:
@@ -64,20 +65,41 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the site into the output folder; raise `BuildFailed` with every problem found."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
-    try:
-        check_output_folder(options.output_dir, options.root, [options.content_dir, options.templates_dir])
-    except UnsafeOutput as exc:
-        diagnostics.error("config.output", str(exc), Location(display_path(options.output_dir, options.root)))
-        raise BuildFailed(diagnostics, exit_code=2) from None
+    check_output(options, diagnostics)
+    jobs, files = produce(options, diagnostics)
+    written = write_site(files, options.output_dir)
+    pages = sum(1 for job in jobs if job.path.endswith(".html"))
+    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
+
+
+def produce(options: BuildOptions,
+            diagnostics: Diagnostics) -> tuple[list[OutputJob], list[tuple[str, bytes]]]:
+    """Load, plan and render: every output file as (path, bytes), nothing written yet."""
     site = load_site(options, diagnostics)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     _stop_on_errors(diagnostics, options.strict)
     files = list(render_jobs(jobs, site, urls, options, diagnostics))
     _stop_on_errors(diagnostics, options.strict)
-    written = write_site(files, options.output_dir)
-    pages = sum(1 for job in jobs if job.path.endswith(".html"))
-    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
+    return jobs, files
+
+
+def check_output(options: BuildOptions, diagnostics: Diagnostics) -> None:
+    """Stop (exit 2) before an output folder that must not be replaced is touched."""
+    try:
+        check_output_folder(options.output_dir, options.root, [options.content_dir, options.templates_dir])
+    except UnsafeOutput as exc:
+        diagnostics.error("config.output", str(exc), Location(display_path(options.output_dir, options.root)))
+        raise BuildFailed(diagnostics, exit_code=2) from None
+
+
+def check(options: BuildOptions) -> Diagnostics:
+    """Run the load phase only: every problem of the content, and nothing written."""
+    diagnostics = Diagnostics()
+    site = load_site(options, diagnostics)
+    plan_site(site, Urls(site.config), options.templates_dir / "static", diagnostics)
+    _stop_on_errors(diagnostics, options.strict)
+    return diagnostics
 
 
 def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
@@ -94,20 +116,23 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
             diagnostics.error("config.base_url", f"--base-url: {exc}")
             raise BuildFailed(diagnostics, exit_code=2) from None
     _check_catalogs(config, options, diagnostics)
-    sources = load_sources(options.content_dir, options.root, config, diagnostics)
-    translations, people_list = validate_sources(sources, config, diagnostics)
-    grouped = group_translations(translations, config, diagnostics)
-    people = {person.id: person for person in people_list}
-    resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
     zone = zoneinfo.ZoneInfo(config.timezone)
     now = options.now or dt.datetime.now(dt.UTC)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+    sources = load_sources(options.content_dir, options.root, config, diagnostics)
+    translations, people_list = validate_sources(sources, config, now.date(), diagnostics)
+    published = [t for t in translations if options.drafts or not t.text.draft]
+    unpublished = {(t.kind, t.slug) for t in translations} - {(t.kind, t.slug) for t in published}
+    grouped = group_translations(published, config, diagnostics)
+    people = {person.id: person for person in people_list}
+    resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, unpublished, diagnostics)
+    body_links = resolve_body_links(grouped, people, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}
     revisions = event_revisions(options.root, event_files, built_at, diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    return build_site(config, grouped, people, now, revisions, built_at)
+    return build_site(config, grouped, people, now, revisions, built_at, body_links)
 
 
 def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOptions,

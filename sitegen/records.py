@@ -38,6 +38,7 @@ class Text:
     summary: str | None
     body: str              # Markdown
     body_line: int
+    draft: bool = False    # `draft: true`, or a `publish_date` still to come: built with --drafts only
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,10 @@ unknown id is an error at the line that names it, with the closest existing id a
 """
 from __future__ import annotations
 
-from .errors import Diagnostics, did_you_mean
+import posixpath
+import re
+
+from .errors import Diagnostics, Location, did_you_mean
 from .i18n import Grouped
 from .records import Person
 
@@ -20,13 +23,15 @@ REFERENCES = (
 
 
 def resolve_references(grouped: Grouped, people: dict[str, Person], existing: set[tuple[str, str]],
-                       diagnostics: Diagnostics) -> None:
-    """Report every reference to an item that does not exist.
+                       unpublished: set[tuple[str, str]], diagnostics: Diagnostics) -> None:
+    """Report every reference to an item that does not exist or is not published.
 
     `existing` holds (kind, id) of every content file, valid or not: a reference to an item
-    whose own file has errors is not wrong, and saying so would only mislead.
+    whose own file has errors is not wrong, and saying so would only mislead. `unpublished`
+    holds the items left out as drafts.
     """
     sources = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news}
+    published = {"networks": grouped.networks, "people": people}
     for kind, field, target_kind in REFERENCES:
         known = {slug for k, slug in existing if k == target_kind}
         for slug, record in sorted(sources[kind].items()):
@@ -34,8 +39,65 @@ def resolve_references(grouped: Grouped, people: dict[str, Person], existing: se
             fact = grouped.facts.get((kind, slug, field))
             refs = value if isinstance(value, tuple) else (value,)
             for index, ref in enumerate(refs):
-                if ref is not None and ref not in known:
-                    noun = "network" if target_kind == "networks" else "person"
-                    where = fact.items[index] if fact and fact.items else fact.location if fact else None
+                if ref is None or ref in published[target_kind]:
+                    continue
+                noun = "network" if target_kind == "networks" else "person"
+                where = fact.items[index] if fact and fact.items else fact.location if fact else None
+                if (target_kind, ref) in unpublished:
+                    diagnostics.error("ref.draft", f"{field}: {noun} '{ref}' is not published yet "
+                                      "(a draft, or its publish_date is to come)", where,
+                                      "publish it too, or build with --drafts")
+                elif ref not in known:
                     diagnostics.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'", where,
                                       did_you_mean(ref, known))
+
+
+# Markdown link targets: inline "[text](target)" and reference definitions "[id]: target".
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)",
+                   re.MULTILINE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_CONTENT_FILE = re.compile(
+    r"^(?P<kind>networks|events|news|pages)/(?:\d{4}-\d{2}-\d{2}-)?(?P<slug>[a-z0-9-]+?)"
+    r"(?:\.[a-z]{2,3})?\.md$|^people/(?P<person>[a-z0-9-]+)\.yaml$")
+
+BodyLinks = dict[str, dict[str, tuple[str, str]]]  # text path -> link target -> (kind, id)
+
+
+def resolve_body_links(grouped: Grouped, people: dict[str, Person],
+                       diagnostics: Diagnostics) -> BodyLinks:
+    """Find the links in Markdown bodies to other content files; report those that lead nowhere.
+
+    Editors link files as their git host's preview does (``[the network](../networks/kemi.fi.md)``,
+    with or without the language); the site turns each into the item's page for the reader's
+    language. A relative link to anything but a content file would be dead on the site.
+    """
+    items = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news,
+             "pages": grouped.pages, "people": people}
+    found: BodyLinks = {}
+    for kind in ("networks", "events", "news", "pages"):
+        for record in items[kind].values():
+            for text in record.texts.values():
+                found[text.path] = _links_of(text, items, diagnostics)
+    return found
+
+
+def _links_of(text, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
+    content = posixpath.dirname(posixpath.dirname(text.path))
+    links = {}
+    for match in _LINK.finditer(text.body):
+        target = match[1] or match[2]
+        if target.startswith(("#", "/")) or _SCHEME.match(target):
+            continue
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(text.path), target.split("#")[0]))
+        named = _CONTENT_FILE.match(posixpath.relpath(path, content or "."))
+        item = None
+        if named:
+            item = ("people", named["person"]) if named["person"] else (named["kind"], named["slug"])
+        if item is None or item[1] not in items[item[0]]:
+            line = text.body_line + text.body.count("\n", 0, match.start())
+            diagnostics.error("link.dead", f"body: the link '{target}' leads to no published item",
+                              Location(text.path, line),
+                              "link another content file, e.g. ../networks/<slug>.fi.md")
+            continue
+        links[target] = item
+    return links

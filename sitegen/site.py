@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .i18n import Grouped
 from .records import Event, Network, NewsPost, Page, Person, Revision
 from .recurrence import Occurrence, expand_all, window_around
+from .resolve import BodyLinks
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Site:
     revisions: dict[str, Revision]       # per event slug; see `revision`
     built_at: dt.datetime                # aware UTC: the time a build says it was made
     window: tuple[dt.date, dt.date]      # the horizon series are expanded over
+    body_links: BodyLinks                # links between content files, per text
 
     def revision(self, event: str) -> Revision:
         """The event's revision: from its history, its own `sequence`, or the build time."""
@@ -103,7 +105,7 @@ def region_slug(name: str) -> str:
 
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                now: dt.datetime, revisions: dict[str, Revision] | None = None,
-               built_at: dt.datetime | None = None) -> Site:
+               built_at: dt.datetime | None = None, body_links: BodyLinks | None = None) -> Site:
     """Assemble the `Site`: expand series around `now` and index items by network."""
     events_by_network: dict[str, list[str]] = defaultdict(list)
     for slug, event in sorted(grouped.events.items()):
@@ -120,4 +122,5 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                 events_by_network={k: tuple(v) for k, v in events_by_network.items()},
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},
-                built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0))
+                built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0),
+                body_links=body_links or {})

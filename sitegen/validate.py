@@ -22,7 +22,7 @@ from .errors import Diagnostics, Location, Severity
 from .records import Event, Network, NewsPost, Page, Person, Recurrence, Text
 from .sources import SourceFile
 
-TEXT_FIELDS = ("title", "summary")
+TEXT_FIELDS = ("title", "summary", "draft", "publish_date")  # written per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +64,12 @@ SHARED_MAPPINGS: dict[str, dict[str, Callable[[s.FieldReader], Any]]] = {
 }
 
 
-def validate_sources(sources: list[SourceFile], config: SiteConfig,
+def validate_sources(sources: list[SourceFile], config: SiteConfig, today: dt.date,
                      diagnostics: Diagnostics) -> tuple[list[Translation], list[Person]]:
-    """Validate every source file; return the translations and the people."""
+    """Validate every source file; return the translations and the people.
+
+    `today` decides whether a `publish_date` has come: a text before it is a draft.
+    """
     translations, people = [], []
     for source in sources:
         if source.kind == "people":
@@ -74,13 +77,13 @@ def validate_sources(sources: list[SourceFile], config: SiteConfig,
             if person:
                 people.append(person)
         else:
-            translation = validate_translation(source, config, diagnostics)
+            translation = validate_translation(source, config, today, diagnostics)
             if translation:
                 translations.append(translation)
     return translations, people
 
 
-def validate_translation(source: SourceFile, config: SiteConfig,
+def validate_translation(source: SourceFile, config: SiteConfig, today: dt.date,
                          diagnostics: Diagnostics) -> Translation | None:
     """Validate one per-language file into its text and the shared facts it states."""
     errors_before = _errors(diagnostics)
@@ -90,6 +93,8 @@ def validate_translation(source: SourceFile, config: SiteConfig,
     reader.reject_unknown([*TEXT_FIELDS, *values, *mappings])
     title = reader.get("title", s.text, required=True)
     summary = reader.get("summary", s.text)
+    draft = reader.get("draft", s.boolean, default=False)
+    publish_date = reader.get("publish_date", f.date)
     facts = {}
     for key, parse in values.items():
         facts[key] = reader.get(key, parse)
@@ -101,7 +106,8 @@ def validate_translation(source: SourceFile, config: SiteConfig,
         _warn_unlinked_phone(facts["phone"], diagnostics)
     if title is None:
         return None
-    text = Text(source.lang, source.path, title, summary, source.body, source.body_line)
+    draft = draft or (publish_date is not None and publish_date > today)
+    text = Text(source.lang, source.path, title, summary, source.body, source.body_line, draft)
     date = dt.date.fromisoformat(source.date) if source.date else None
     valid = _errors(diagnostics) == errors_before
     return Translation(source.kind, source.slug, text, facts, date, valid)

@@ -16,6 +16,7 @@ from pathlib import Path
 # Written into every output folder: a folder without it is never replaced, so a mistyped
 # --output cannot delete someone's files.
 MARKER = ".sitegen-output"
+MARKER_TEXT = b"Written by sitegen; replaced whole by every build.\n"
 
 
 class UnsafeOutput(Exception):
@@ -53,7 +54,7 @@ def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteRep
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             count += 1
-        (staging / MARKER).write_text("Written by sitegen; replaced whole by every build.\n")
+        (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -87,3 +88,40 @@ def _recover(output_dir: Path) -> None:
             os.replace(path, output_dir)
         elif path.name.startswith((f".{output_dir.name}.old-", f".{output_dir.name}.staging-")):
             shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReport:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateReport:
+    """Make `output_dir` hold exactly `files`, writing only what changed (for the preview).
+
+    Each file is replaced atomically (a temporary file, then a rename), so a browser reloading
+    meanwhile reads the old or the new page, never half of one; unchanged files keep their
+    modification time, so live reload fires only for real changes.
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    wanted = {}
+    written = []
+    for relative, data in [*files, (MARKER, MARKER_TEXT)]:
+        wanted[relative] = True
+        target = output_dir / relative
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        written.append(relative)
+    removed = []
+    for path in sorted(output_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(output_dir).as_posix()
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+            removed.append(relative)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return UpdateReport(tuple(written), tuple(sorted(removed)))

@@ -11,7 +11,7 @@ ORDER = ["errors", "yamlpos", "schema", "config", "sources", "records", "history
          "validate", "i18n", "resolve", "recurrence", "site", "dates", "urls", "calendar_links",
          "markup", "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.pages",
-         "plan", "writer", "pipeline", "cli", "__main__"]
+         "plan", "writer", "pipeline", "devserver", "starters", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 from babel.support import Translations
+from markupsafe import escape
 
 from ..calendar_links import google_subscribe_url, outlook_subscribe_urls, webcal_url
 from ..dates import Dates
@@ -127,7 +128,16 @@ class Views:
         return existing.get(self.config.default_language) or next(iter(existing.values()))
 
     def body(self, text: Text) -> str:
-        return self.markup.to_html(text.body)
+        """The text's body as HTML, its links to content files turned into page URLs."""
+        html = self.markup.to_html(text.body)
+        for target, (kind, item) in self.site.body_links.get(text.path, {}).items():
+            fragment = target.partition("#")[2]
+            if kind == "people":
+                url = f"{self.urls.section(self.lang, 'contacts')}#{item}"
+            else:
+                url = self.link(kind, item).url + (f"#{fragment}" if fragment else "")
+            html = html.replace(f'href="{escape(target)}"', f'href="{escape(url)}"')
+        return html
 
     def networks_list(self) -> list[ItemLink]:
         return [link for _, link in self.networks_by_title()]
