@@ -21,8 +21,8 @@ summary: One sentence on what the network is and who it is for.
 # phone: "+358 40 123 4567"
 # website: https://example.org/
 ---
-Describe the network here, in Markdown. Link other content files as your git host shows
-them, e.g. [a meeting](../events/some-meeting.{lang}.md).
+Describe the network here, in Markdown. To link a meeting or another content file, link its
+file by its path from here (../events/the-meeting.{lang}.md): the site links its page.
 """
 
 _EVENT = """\
