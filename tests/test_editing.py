@@ -172,3 +172,57 @@ def test_a_broken_change_keeps_the_last_good_site_with_the_errors_over_every_pag
     (root / "content/events/kahvit.fi.md").write_text(EVENT, encoding="utf-8")
     assert session.rebuild().ok
     assert (root / "preview/fi/index.html").read_bytes() == good
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(condition, seconds: float = 20.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def test_serve_shows_an_edit_without_a_restart(make_site):
+    import subprocess
+    import sys
+
+    root = make_site(SITE)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--root", str(root), "--templates", TEMPLATES,
+         "--port", str(port), "--now", "2026-11-22T09:00"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/fi/tietoa/"
+        assert "Tietoa" in (wait_for(lambda: fetch(url)) or "")
+        (root / "content/pages/tietoa.fi.md").write_text("---\ntitle: Meistä\n---\n", encoding="utf-8")
+        assert wait_for(lambda: "Meistä" in (fetch(url) or ""))
+        (root / "content/pages/uusi.fi.md").write_text("---\ntitle: Uusi sivu\n---\n", encoding="utf-8")
+        assert wait_for(lambda: "Uusi sivu" in (fetch(f"http://127.0.0.1:{port}/fi/uusi/") or ""))
+        assert not (root / "output").exists()  # the preview never writes the deployable output
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
