@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from .errors import BuildFailed, Diagnostics
+from .markup import Markup
 from .pipeline import BuildOptions, check_output, produce
 from .writer import UpdateReport, update_site
 
@@ -38,13 +39,14 @@ class Preview:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.last_good: dict[str, bytes] = {}
+        self.markup = Markup()  # remembers converted bodies from one rebuild to the next
 
     def rebuild(self) -> Rebuild:
         """Build again; write only what changed, or the last good pages with the errors."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
         try:
-            _, files = produce(self.options, diagnostics)
+            _, files = produce(self.options, diagnostics, self.markup)
         except BuildFailed as failed:
             report = update_site(self._with_overlay(failed.diagnostics), self.options.output_dir)
             return Rebuild(False, time.perf_counter() - started, report.written, report.removed,

@@ -72,14 +72,17 @@ def build(options: BuildOptions) -> BuildReport:
     return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
 
 
-def produce(options: BuildOptions,
-            diagnostics: Diagnostics) -> tuple[list[OutputJob], list[tuple[str, bytes]]]:
-    """Load, plan and render: every output file as (path, bytes), nothing written yet."""
+def produce(options: BuildOptions, diagnostics: Diagnostics,
+            markup: Markup | None = None) -> tuple[list[OutputJob], list[tuple[str, bytes]]]:
+    """Load, plan and render: every output file as (path, bytes), nothing written yet.
+
+    A `markup` kept between calls (the preview's) converts each unchanged body only once.
+    """
     site = load_site(options, diagnostics)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    files = list(render_jobs(jobs, site, urls, options, diagnostics))
+    files = list(render_jobs(jobs, site, urls, options, diagnostics, markup or Markup()))
     _stop_on_errors(diagnostics, options.strict)
     return jobs, files
 
@@ -136,10 +139,9 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
 
 
 def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOptions,
-                diagnostics: Diagnostics) -> Iterator[tuple[str, bytes]]:
+                diagnostics: Diagnostics, markup: Markup) -> Iterator[tuple[str, bytes]]:
     """Render every job to bytes; template errors are reported with template file and line."""
     catalogs = load_catalogs(site.config)
-    markup = Markup()
     renderers = {}
     for lang in site.config.codes:
         env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)

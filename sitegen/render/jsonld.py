@@ -9,7 +9,6 @@ only those the pages already show.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 
@@ -33,7 +32,8 @@ ATTENDANCE = {"offline": "OfflineEventAttendanceMode", "online": "OnlineEventAtt
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def event_data(site: Site, urls: Urls, lang: str, occurrence: Occurrence) -> dict:
+def event_data(site: Site, urls: Urls, lang: str, occurrence: Occurrence,
+               markup: Markup | None = None) -> dict:
     """The `Event` of one meeting's page, for a visitor of `lang`.
 
     The title, description and URLs are those of the text the site shows for `lang` (its
@@ -53,7 +53,7 @@ def event_data(site: Site, urls: Urls, lang: str, occurrence: Occurrence) -> dic
     location = _location(event, page)
     if location is not None:
         data["location"] = location
-    description = _description(text)
+    description = _description(text, markup or Markup())
     if description:
         data["description"] = description
     if event.network:
@@ -63,7 +63,7 @@ def event_data(site: Site, urls: Urls, lang: str, occurrence: Occurrence) -> dic
     return data
 
 
-def series_data(site: Site, urls: Urls, lang: str, event: Event) -> dict:
+def series_data(site: Site, urls: Urls, lang: str, event: Event, markup: Markup | None = None) -> dict:
     """The `EventSeries` of a repeating event's page; `subEvent` points at the pages of its
     next meetings (at most `SERIES_LIMIT`, cancelled ones included: their pages say so)."""
     if event.recurrence is None:
@@ -78,7 +78,7 @@ def series_data(site: Site, urls: Urls, lang: str, event: Event) -> dict:
         data["subEvent"] = [
             {"@id": urls.absolute(urls.occurrence(event.slug, o.key, text.lang, series=True)) + "#event"}
             for o in upcoming[:SERIES_LIMIT]]
-    description = _description(text)
+    description = _description(text, markup or Markup())
     if description:
         data["description"] = description
     if event.network:
@@ -190,16 +190,11 @@ def _contact_point(name: str, kind: str, email: str | None, phones) -> dict:
     return point
 
 
-def _description(text: Text) -> str | None:
+def _description(text: Text, markup: Markup) -> str | None:
     """The summary; without one, the body as plain text."""
     if text.summary:
         return text.summary
     if not text.body.strip():
         return None
-    cleaned = nh3.clean(_markup().to_html(text.body), tags=set())
+    cleaned = nh3.clean(markup.to_html(text.body), tags=set())
     return " ".join(html.unescape(cleaned).split()) or None
-
-
-@functools.cache
-def _markup() -> Markup:
-    return Markup()

@@ -92,7 +92,7 @@ class PageRenderer(Views):
         return {**self._event_page(event, self.urls.item("events", slug, self.lang)),
                 "occurrence": None, "series_url": None, "past": False, "add_to_calendar": None,
                 "upcoming": upcoming[:HOME_LIMIT],
-                "jsonld": script_tag(series_data(self.site, self.urls, self.lang, event))}
+                "jsonld": script_tag(series_data(self.site, self.urls, self.lang, event, self.markup))}
 
     def _occurrence(self, slug: str, key: str) -> dict[str, Any]:
         """One meeting: a single event, or one date of a series with its own page."""
@@ -103,7 +103,7 @@ class PageRenderer(Views):
                 "series_url": self.urls.item("events", slug, self.lang) if event.recurrence else None,
                 "past": not occurrence.ends_after(self.site.now),
                 "add_to_calendar": self._add_to_calendar(event, occurrence),
-                "jsonld": script_tag(event_data(self.site, self.urls, self.lang, occurrence))}
+                "jsonld": script_tag(event_data(self.site, self.urls, self.lang, occurrence, self.markup))}
 
     def _event_page(self, event: Event, url: str) -> dict[str, Any]:
         text = event.texts[self.lang]

@@ -1,0 +1,67 @@
+"""Time the preview's rebuilds on a generated site: cold, after no change, after one edit.
+
+    python bench/incremental.py --networks 100 --languages da fi en
+
+Prints seconds, pages/s and peak memory for each rebuild, and the ratio to the targets
+(one-event edit 0.3 s, no-change rebuild 0.5 s). The site goes to a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from sitegen.devserver import Preview  # noqa: E402
+from sitegen.pipeline import BuildOptions  # noqa: E402
+
+TARGETS = {"no change": 0.5, "one event edited": 0.3}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--networks", type=int, default=100)
+    parser.add_argument("--languages", nargs="+", default=["da", "fi", "en"])
+    parser.add_argument("--events", type=int)
+    parser.add_argument("--news", type=int)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = generate(Path(folder), args.networks, tuple(args.languages), args.events, args.news)
+        project = Path(__file__).resolve().parents[1]
+        options = BuildOptions.for_project(root, templates_dir=project / "templates",
+                                           output_dir=root / "preview",
+                                           now=dt.datetime(2026, 6, 15, 12, 0))
+        preview = Preview(options)
+        files = sum(1 for _ in (root / "content").rglob("*.*"))
+        print(f"site: {args.networks} networks × {len(args.languages)} languages, {files} content files")
+        report("cold", preview)
+        report("no change", preview)
+        event = root / "content/events/event-1.da.md"
+        event.write_text(event.read_text(encoding="utf-8").replace("title: Event 1", "title: Edited"),
+                         encoding="utf-8")
+        report("one event edited", preview)
+
+
+def report(name: str, preview: Preview) -> None:
+    started = time.perf_counter()
+    rebuild = preview.rebuild()
+    seconds = time.perf_counter() - started
+    assert rebuild.ok, rebuild.diagnostics.sorted()
+    pages = len(preview.last_good)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    target = TARGETS.get(name)
+    versus = f", {seconds / target:.1f}× the {target} s target" if target else ""
+    print(f"{name:>17}: {seconds:6.2f} s, {len(rebuild.written):6d} files written, "
+          f"{pages / seconds:7.0f} files/s, peak memory {peak:.0f} MB{versus}")
+
+
+if __name__ == "__main__":
+    main()
