@@ -4,14 +4,20 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test catalogs clean
+.PHONY: site test catalogs clean chromium
 
 site: $(STAMP)
 	$(PYTHON) build.py
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check sitegen tests build.py
 	$(PYTHON) -m pytest -q
+
+# The browser tests run the site's script in headless Chromium (Debian's package).
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ echo "installing Chromium for the browser tests"; \
+		  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 # After changing interface strings: refresh the template and every language's catalog.
 catalogs: $(STAMP)
