@@ -22,7 +22,7 @@ from .markup import Markup
 from .plan import OutputJob, plan_site
 from .render.ics import render_feed, render_occurrence
 from .render.pages import PageRenderer
-from .resolve import resolve_body_links, resolve_references
+from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .site import Site, build_site
 from .sources import load_sources
@@ -130,6 +130,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     people = {person.id: person for person in people_list}
     resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, unpublished, diagnostics)
     body_links = resolve_body_links(grouped, people, diagnostics)
+    check_languages(grouped, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}

@@ -101,3 +101,21 @@ def _links_of(text, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[st
             continue
         links[target] = item
     return links
+
+
+def check_languages(grouped: Grouped, diagnostics: Diagnostics) -> None:
+    """Warn where a meeting is written in a language its network is not.
+
+    Such a page works (the network link falls back to another language), but readers of that
+    language usually meet a page they cannot read; editors may want to translate the network.
+    """
+    for slug, event in sorted(grouped.events.items()):
+        network = grouped.networks.get(event.network) if event.network else None
+        if network is None:
+            continue
+        for lang, text in sorted(event.texts.items()):
+            if lang not in network.texts:
+                written = ", ".join(sorted(network.texts))
+                diagnostics.warning("i18n.network", f"network: '{event.network}' is not written in "
+                                    f"'{lang}' (only {written}); its link leads to another language",
+                                    Location(text.path, 1), f"translate the network into '{lang}'")

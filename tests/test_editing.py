@@ -226,3 +226,13 @@ def test_serve_shows_an_edit_without_a_restart(make_site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_meeting_in_a_language_its_network_lacks_is_a_warning(make_site):
+    root = make_site({"content/networks/kemi.fi.md": "---\ntitle: Kemi\n---\n",
+                      "content/events/kahvit.fi.md": EVENT,
+                      "content/events/kahvit.da.md": "---\ntitle: Kaffe\n---\n"})
+    report = build_ok(root)
+    assert [d.format() for d in report.diagnostics.sorted()] == [
+        "content/events/kahvit.da.md:1: warning: network: 'kemi' is not written in 'da' (only fi); "
+        "its link leads to another language [i18n.network]\n  hint: translate the network into 'da'"]

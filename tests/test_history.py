@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,8 +11,6 @@ import pytest
 from sitegen.errors import Diagnostics
 from sitegen.history import event_revisions
 from sitegen.records import Revision
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 FALLBACK = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
 
