@@ -109,7 +109,7 @@ def check_languages(grouped: Grouped, diagnostics: Diagnostics) -> None:
     Such a page works (the network link falls back to another language), but readers of that
     language usually meet a page they cannot read; editors may want to translate the network.
     """
-    for slug, event in sorted(grouped.events.items()):
+    for _, event in sorted(grouped.events.items()):
         network = grouped.networks.get(event.network) if event.network else None
         if network is None:
             continue
