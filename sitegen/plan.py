@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .errors import Diagnostics, Location
 from .site import Site
-from .urls import Urls
+from .urls import Urls, page_count
 
-LISTINGS = ("home", "networks", "events", "news", "contacts", "calendar")
+LISTINGS = ("home", "networks", "events", "contacts", "calendar")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,9 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
         for listing in LISTINGS:
             url = urls.home(lang) if listing == "home" else urls.section(lang, listing)
             jobs.append(OutputJob(urls.output_path(url), listing, lang))
+        for number in range(1, page_count(len(site.news)) + 1):
+            jobs.append(OutputJob(urls.output_path(urls.news_page(lang, number)), "news", lang,
+                                  key=str(number)))
     for kind, job_kind, items in (("networks", "network", site.networks),
                                   ("events", "event", site.events),
                                   ("news", "news-post", site.news),
@@ -65,6 +68,7 @@ def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
     for slug, network in sorted(site.networks.items()):
         for lang in sorted(network.texts):
             jobs.append(OutputJob(urls.output_path(urls.calendar(lang, slug)), "calendar", lang, slug))
+            jobs.append(OutputJob(urls.output_path(urls.news_page(lang, 1, slug)), "news", lang, slug, "1"))
             jobs.append(OutputJob(_file(urls, urls.calendar_feed(lang, slug)), "ics-feed", lang, slug))
     for occurrence in site.occurrences:
         event = site.events[occurrence.event]

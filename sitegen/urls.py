@@ -12,6 +12,14 @@ from .config import SiteConfig
 from .i18n import pick_text
 from .records import Text
 
+NEWS_PER_PAGE = 10
+
+
+def page_count(items: int) -> int:
+    """How many listing pages `items` need: at least one, which may say there is nothing."""
+    return max(1, -(-items // NEWS_PER_PAGE))
+
+
 SECTIONS = {"networks": "networks", "events": "events", "news": "news", "pages": ""}
 
 
@@ -53,6 +61,11 @@ class Urls:
         if network:
             return f"{self.item('networks', network, lang)}calendar/"
         return self.section(lang, "calendar")
+
+    def news_page(self, lang: str, number: int = 1, network: str | None = None) -> str:
+        """A page of the news listing: ``/fi/news/``, ``/fi/news/page/2/``, or one network's."""
+        first = f"{self.item('networks', network, lang)}news/" if network else self.section(lang, "news")
+        return first if number == 1 else f"{first}page/{number}/"
 
     def calendar_month(self, lang: str, month: str) -> str:
         """The month grid of "YYYY-MM"."""

@@ -7,6 +7,7 @@ from ..calendar_links import google_add_url, outlook_add_urls
 from ..i18n import pick
 from ..records import Event
 from ..recurrence import Occurrence
+from ..urls import NEWS_PER_PAGE, page_count
 from .calendar import calendar_page, month_page
 from .jsonld import event_data, network_data, script_tag, series_data
 from .views import ItemLink, Views
@@ -55,10 +56,21 @@ class PageRenderer(Views):
                 "series": [self.meeting_series(e) for e in self.site.series()],
                 "past": [self.meeting(o) for o in self.site.past()]}
 
-    def _news(self, slug: None, key: None) -> dict[str, Any]:
-        posts = [(post, self.link("news", post.slug)) for post in self.site.latest_news()]
-        return {**self.page(self.gettext("News"), self.urls.section(self.lang, "news")),
-                "posts": posts}
+    def _news(self, network: str | None, key: str) -> dict[str, Any]:
+        """One page of the news listing, of the whole site or (all on one page) of a network."""
+        number, posts = int(key), self.site.latest_news(network)
+        pages = 1 if network else page_count(len(posts))
+        if not network:
+            posts = posts[(number - 1) * NEWS_PER_PAGE:number * NEWS_PER_PAGE]
+        title = self.gettext("News")
+        texts = None
+        if network:
+            texts = self.site.networks[network].texts
+            title = self.gettext("News: %(name)s") % {"name": texts[self.lang].title}
+        pagination = [(n, self.urls.news_page(self.lang, n, network)) for n in range(1, pages + 1)]
+        return {**self.page(title, self.urls.news_page(self.lang, number, network), texts),
+                "posts": [(post, self.link("news", post.slug)) for post in posts],
+                "pagination": pagination if pages > 1 else [], "number": number}
 
     def _contacts(self, slug: None, key: None) -> dict[str, Any]:
         networks_of: dict[str, list[ItemLink]] = {}

@@ -1,0 +1,228 @@
+"""Atom 1.0 feeds (RFC 4287): the news, and separately the new and changed meetings.
+
+Built with ElementTree, never text templates, so every value is escaped and the same site
+gives the same bytes. Nothing depends on the clock: an entry's ``updated`` is its post's date
+(midnight in the site's zone) or its event's revision, and a feed's ``updated`` is its newest
+entry's (the build time only for an empty feed). Entry ids never change with the feed or the
+build: a news post is ``tag:{domain},{date}:news/{slug}/{text language}`` (a reader of another
+language gets the same entry as its own language's feed when it is shown in a fallback), a
+meeting is its page's absolute URL in the language shown. Relative links in content are made
+absolute, since feed readers show content away from the site.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from babel.support import Translations
+
+from ..dates import Dates
+from ..i18n import pick, pick_text
+from ..markup import Markup
+from ..records import Event, Text
+from ..recurrence import Occurrence
+from ..site import Site
+from ..urls import Urls
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+LIMIT = 50          # entries per feed: enough for a reader to catch up, small to poll
+MEDIA_TYPE = "application/atom+xml"
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+# -- where the feeds live (candidates for urls.py) ------------------------------------------
+
+def news_feed_url(urls: Urls, lang: str, network: str | None = None) -> str:
+    """``/<lang>/feed.xml``, or ``/<lang>/networks/<slug>/feed.xml`` for one network."""
+    base = urls.item("networks", network, lang) if network else urls.home(lang)
+    return f"{base}feed.xml"
+
+
+def meetings_feed_url(urls: Urls, lang: str, network: str | None = None) -> str:
+    """``/<lang>/meetings.xml``, or ``/<lang>/networks/<slug>/meetings.xml``."""
+    base = urls.item("networks", network, lang) if network else urls.home(lang)
+    return f"{base}meetings.xml"
+
+
+# -- the feeds --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    link: str                        # absolute
+    lang: str                        # the language the entry is written in
+    updated: dt.datetime
+    published: dt.datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+    content: str | None = None       # HTML
+
+
+def news_feed(site: Site, urls: Urls, lang: str, translations: Translations, markup: Markup,
+              network: str | None = None) -> bytes:
+    """The news of the site (or of one network) for readers of `lang`, newest first."""
+    _ = translations.gettext
+    zone = zoneinfo.ZoneInfo(site.config.timezone)
+    entries = []
+    for post in site.latest_news(network)[:LIMIT]:
+        url, text = urls.item_for("news", post.slug, post.texts, lang)
+        page = urls.absolute(url)
+        day = dt.datetime.combine(post.date, dt.time(), zone)
+        person = site.people.get(post.author) if post.author else None
+        entries.append(Entry(
+            id=news_entry_id(urls, post.slug, post.date, text.lang), title=text.title, link=page,
+            lang=text.lang, updated=day, published=day, author=person.name if person else None,
+            summary=text.summary, content=_content(site, urls, lang, text, markup, page)))
+    if network:
+        title = _("%(name)s – news") % {"name": _network_title(site, lang, network)}
+        page = urls.item_for("networks", network, site.networks[network].texts, lang)[0]
+    else:
+        title = _("%(site)s – news") % {"site": _site_title(site, lang)}
+        page = urls.section(lang, "news")
+    return _feed(site, urls, lang, title, news_feed_url(urls, lang, network), page, entries)
+
+
+def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
+                  network: str | None = None) -> bytes:
+    """One entry per event with meetings still to come, most recently changed first."""
+    _ = translations.gettext
+    language = site.config.language(lang)
+    dates = Dates(translations, language.locale, language.timezone or site.config.timezone)
+    entries = []
+    for slug, event in sorted(site.events.items()):
+        if network and event.network != network:
+            continue
+        coming = [o for o in site.occurrences_of(slug) if o.ends_after(site.now)]
+        if not coming:
+            continue
+        url, text = urls.item_for("events", slug, event.texts, lang)
+        entries.append(Entry(
+            id=urls.absolute(url), title=_event_title(event, coming[0], text, _),
+            link=urls.absolute(url), lang=text.lang,
+            updated=site.revision(slug).last_modified,
+            summary=_when_and_where(event, coming[0], dates, _)))
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    if network:
+        title = _("%(name)s – meetings") % {"name": _network_title(site, lang, network)}
+        page = urls.item_for("networks", network, site.networks[network].texts, lang)[0]
+    else:
+        title = _("%(site)s – meetings") % {"site": _site_title(site, lang)}
+        page = urls.section(lang, "events")
+    return _feed(site, urls, lang, title, meetings_feed_url(urls, lang, network), page,
+                 entries[:LIMIT])
+
+
+def news_entry_id(urls: Urls, slug: str, date: dt.date, lang: str) -> str:
+    """A tag: URI (RFC 4151) of one text of a post; the base URL's path keeps sites apart."""
+    return f"tag:{urls.domain},{date.isoformat()}:{urls.prefix.lstrip('/')}news/{slug}/{lang}"
+
+
+# -- parts ------------------------------------------------------------------------------------
+
+def _feed(site: Site, urls: Urls, lang: str, title: str, self_url: str, page_url: str,
+          entries: list[Entry]) -> bytes:
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: lang})
+    _add(feed, "id", urls.absolute(self_url))
+    _add(feed, "title", title)
+    newest = max((e.updated for e in entries), default=site.built_at)
+    _add(feed, "updated", rfc3339(newest))
+    ET.SubElement(feed, "link", rel="self", type=MEDIA_TYPE, href=urls.absolute(self_url))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=urls.absolute(page_url))
+    author = ET.SubElement(feed, "author")   # covers every entry that names no author
+    _add(author, "name", _site_title(site, lang))
+    _add(author, "uri", urls.absolute(urls.home(lang)))
+    for entry in entries:
+        feed.append(_entry(entry, lang))
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _entry(entry: Entry, lang: str) -> ET.Element:
+    element = ET.Element("entry", {XML_LANG: entry.lang} if entry.lang != lang else {})
+    _add(element, "id", entry.id)
+    _add(element, "title", entry.title)
+    ET.SubElement(element, "link", rel="alternate", type="text/html", href=entry.link)
+    if entry.published:
+        _add(element, "published", rfc3339(entry.published))
+    _add(element, "updated", rfc3339(entry.updated))
+    if entry.author:
+        _add(ET.SubElement(element, "author"), "name", entry.author)
+    if entry.summary:
+        _add(element, "summary", entry.summary)
+    if entry.content:
+        _add(element, "content", entry.content).set("type", "html")
+    return element
+
+
+def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    child = ET.SubElement(parent, tag)
+    child.text = text
+    return child
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """``2023-10-04T00:00:00+02:00``; UTC as ``Z``."""
+    if moment.utcoffset() == dt.timedelta(0):
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")
+
+
+def _content(site: Site, urls: Urls, lang: str, text: Text, markup: Markup, page: str) -> str:
+    """The body's sanitised HTML, its links to content files turned into pages for readers of
+    `lang` (as `Views.body` does) and every link absolute."""
+    body = markup.to_html(text.body)
+    items: Mapping[str, Mapping] = {"networks": site.networks, "events": site.events,
+                                    "news": site.news, "pages": site.pages}
+    for target, (kind, item) in site.body_links.get(text.path, {}).items():
+        fragment = target.partition("#")[2]
+        if kind == "people":
+            url = f"{urls.section(lang, 'contacts')}#{item}"
+        else:
+            url = urls.item_for(kind, item, items[kind][item].texts, lang)[0]
+            url += f"#{fragment}" if fragment else ""
+        body = body.replace(f'href="{html.escape(target)}"', f'href="{html.escape(url)}"')
+    return _HREF.sub(lambda m: f'href="{html.escape(urljoin(page, html.unescape(m[1])))}"', body)
+
+
+def _event_title(event: Event, next_one: Occurrence, text: Text, _) -> str:
+    """The title, marked when a single meeting is cancelled or postponed (as in the ICS)."""
+    if event.recurrence is None and next_one.status == "cancelled":
+        return _("Cancelled: ") + text.title
+    if event.recurrence is None and next_one.status == "postponed":
+        return _("Postponed: ") + text.title
+    return text.title
+
+
+def _when_and_where(event: Event, occurrence: Occurrence, dates: Dates, _) -> str:
+    """"Friday 4 December 2026, 08:30–10:00. Library, Street 8, Town" in the reader's words;
+    a series names its next meeting."""
+    when = dates.when(occurrence.start, occurrence.end)
+    if event.recurrence:
+        marks = {"cancelled": _("Cancelled: "), "postponed": _("Postponed: ")}
+        when = _("Next meeting: %(when)s") % {"when": marks.get(occurrence.status, "") + when}
+    parts = [when]
+    if occurrence.status == "moved" and occurrence.original_start is not None:
+        moved = occurrence.original_start
+        parts.append(_("Moved from %(date)s") % {
+            "date": dates.date(moved.date() if isinstance(moved, dt.datetime) else moved)})
+    if event.place:
+        parts.append(event.place.one_line)
+    if event.online:
+        parts.append(_("Online (%(service)s)") % {"service": event.online.service})
+    return ". ".join(parts)
+
+
+def _site_title(site: Site, lang: str) -> str:
+    return pick(site.config.title, lang, site.config)[0]
+
+
+def _network_title(site: Site, lang: str, network: str) -> str:
+    return pick_text(site.networks[network].texts, lang, site.config).title

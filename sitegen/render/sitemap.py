@@ -1,0 +1,110 @@
+"""The sitemap (sitemaps.org, with ``xhtml:link`` hreflang alternates) and ``robots.txt``.
+
+The sitemap is derived from the plan, so it lists exactly the pages the build writes: every
+``…/index.html`` job. Pages are language versions of one another when their paths agree after
+the language folder (``da/news/x/`` and ``fi/news/x/``), the rule the pages' own hreflang
+links follow, so each version lists the same set and alternates are reciprocal by
+construction. An item page in a language the item is not written in would be a fallback
+duplicate and is left out. The root language choice is the ``x-default`` of the homes.
+
+``<lastmod>`` only where content dates a page: a news post's date. Event revisions count only
+changes of time, place, status and title (and are the build time without git history), so
+they would not date an event page honestly.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
+
+from ..site import Site
+from ..urls import Urls
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+# Page kinds that show one item, and where the item is found: their language must be one the
+# item is written in.
+ITEM_KINDS = {"network": "networks", "event": "events", "occurrence": "events",
+              "news-post": "news", "page": "pages"}
+HOMES = "index.html"   # the home's path within a language folder
+
+
+class Job(Protocol):
+    """What the sitemap reads of a `plan.OutputJob` (plan is a later layer than render)."""
+
+    path: str
+    kind: str
+    lang: str | None
+    slug: str | None
+
+
+def sitemap_url(urls: Urls) -> str:
+    return f"{urls.prefix}sitemap.xml"
+
+
+def robots_txt(urls: Urls) -> bytes:
+    """Allow everything and name the sitemap (crawlers read ``robots.txt`` only at the host's
+    root, so a site under a path must have its host serve this there)."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(sitemap_url(urls))}\n".encode()
+
+
+def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
+    """One ``<url>`` per indexable page, ordered by location, with its language versions."""
+    versions: dict[str, dict[str, str]] = defaultdict(dict)   # path after the language → lang → URL
+    alone: list[str] = []                                      # pages of no language
+    root = None
+    lastmod: dict[str, str] = {}
+    for job in jobs:
+        if not _indexable(site, job):
+            continue
+        url = urls.prefix + job.path.removesuffix("index.html")
+        if job.kind == "news-post":
+            lastmod[url] = site.news[job.slug].date.isoformat()
+        if job.lang and job.path.startswith(f"{job.lang}/"):
+            versions[job.path[len(job.lang) + 1:]][job.lang] = url
+        elif job.kind == "root":
+            root = url
+        else:
+            alone.append(url)
+    order = {code: index for index, code in enumerate(site.config.codes)}
+    alternates: dict[str, list[tuple[str, str]]] = {url: [] for url in alone}
+    for path, found in versions.items():
+        langs = sorted(found, key=lambda code: (order.get(code, len(order)), code))
+        x_default = root if path == HOMES and root else \
+            found.get(site.config.default_language, found[langs[0]])
+        links = [(code, found[code]) for code in langs] + [("x-default", x_default)] \
+            if len(langs) > 1 or x_default not in found.values() else []
+        alternates.update({found[code]: links for code in langs})
+        if path == HOMES and root:
+            alternates[root] = links
+    if root and root not in alternates:
+        alternates[root] = []
+    return _urlset(urls, alternates, lastmod)
+
+
+def _indexable(site: Site, job: Job) -> bool:
+    """An HTML page that is not a fallback duplicate (feeds, files and 404 pages are not)."""
+    if job.path != "index.html" and not job.path.endswith("/index.html"):
+        return False
+    collection = ITEM_KINDS.get(job.kind)
+    if collection is None or job.slug is None:
+        return True
+    item = getattr(site, collection).get(job.slug)
+    return item is not None and job.lang in item.texts
+
+
+def _urlset(urls: Urls, alternates: dict[str, list[tuple[str, str]]], lastmod: dict[str, str]) -> bytes:
+    # ElementTree would name the XHTML namespace "html"; the prefix is written out instead, as
+    # the sitemap documentation shows it, without touching ElementTree's global registry.
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+    for url in sorted(alternates):
+        element = ET.SubElement(urlset, "url")
+        ET.SubElement(element, "loc").text = urls.absolute(url)
+        if url in lastmod:
+            ET.SubElement(element, "lastmod").text = lastmod[url]
+        for hreflang, target in alternates[url]:
+            ET.SubElement(element, "xhtml:link", rel="alternate", hreflang=hreflang,
+                          href=urls.absolute(target))
+    ET.indent(urlset)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
