@@ -20,10 +20,13 @@ from .history import event_revisions
 from .i18n import group_translations, load_catalogs, missing_catalogs
 from .markup import Markup
 from .plan import OutputJob, plan_site
+from .render.feeds import meetings_feed, news_feed
 from .render.ics import render_feed, render_occurrence
 from .render.pages import PageRenderer
+from .render.sitemap import robots_txt, sitemap
 from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
+from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
 from .sources import load_sources
 from .templating import make_environment
@@ -67,7 +70,11 @@ def build(options: BuildOptions) -> BuildReport:
     diagnostics = Diagnostics()
     check_output(options, diagnostics)
     jobs, files = produce(options, diagnostics)
-    written = write_site(files, options.output_dir)
+    try:
+        written = write_site(files, options.output_dir, index_site)
+    except SearchIndexFailed as exc:
+        diagnostics.error("search.index", f"the search index could not be made: {exc}")
+        raise BuildFailed(diagnostics) from None
     pages = sum(1 for job in jobs if job.path.endswith(".html"))
     return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
 
@@ -146,12 +153,21 @@ def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOpt
     renderers = {}
     for lang in site.config.codes:
         env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)
-        renderers[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup)
+        renderers[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup, catalogs)
     renderers[None] = renderers[site.config.default_language]
     occurrences = {(o.event, o.key): o for o in site.occurrences}
     for job in jobs:
         if job.kind == "static":
             yield job.path, Path(job.source).read_bytes()
+            continue
+        if job.kind in FEEDS:
+            yield job.path, FEEDS[job.kind](site, urls, job.lang, catalogs[job.lang], markup, job.slug)
+            continue
+        if job.kind == "sitemap":
+            yield job.path, sitemap(site, urls, jobs)
+            continue
+        if job.kind == "robots":
+            yield job.path, robots_txt(urls)
             continue
         if job.kind == "ics-feed":
             yield job.path, render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug,
@@ -170,6 +186,13 @@ def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOpt
         except jinja2.TemplateError as exc:
             diagnostics.error("tpl.render", f"{exc} (rendering {job.path})",
                               _template_location(exc, options))
+
+
+FEEDS = {
+    "atom-news": news_feed,
+    "atom-meetings": lambda site, urls, lang, translations, markup, network:
+        meetings_feed(site, urls, lang, translations, network),
+}
 
 
 def _template_location(exc: Exception, options: BuildOptions) -> Location:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, Location
+from .render.feeds import meetings_feed_url, news_feed_url
+from .render.sitemap import sitemap_url
 from .site import Site
 from .urls import Urls, page_count
 
-LISTINGS = ("home", "networks", "events", "contacts", "calendar")
+LISTINGS = ("home", "networks", "events", "contacts", "calendar", "search")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class OutputJob:
 
 def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics) -> list[OutputJob]:
     """Return every job of the build, sorted by output path."""
-    jobs = [OutputJob("index.html", "root")]
+    jobs = [OutputJob("index.html", "root"), OutputJob("404.html", "not-found")]
     for lang in site.config.codes:
         for listing in LISTINGS:
             url = urls.home(lang) if listing == "home" else urls.section(lang, listing)
@@ -44,6 +46,7 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
                 jobs.append(OutputJob(urls.output_path(urls.item(kind, slug, lang)), job_kind,
                                       lang, slug, source=text.path))
     jobs.extend(_calendar_jobs(site, urls))
+    jobs.extend(_feed_jobs(site, urls))
     if static_dir.is_dir():
         for asset in sorted(p for p in static_dir.rglob("*") if p.is_file()):
             relative = asset.relative_to(static_dir).as_posix()
@@ -79,6 +82,20 @@ def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
                 url = urls.occurrence(event.slug, occurrence.key, lang, series=True)
                 jobs.append(OutputJob(urls.output_path(url), "occurrence", lang, event.slug,
                                       occurrence.key))
+    return jobs
+
+
+def _feed_jobs(site: Site, urls: Urls) -> list[OutputJob]:
+    """Atom feeds of news and of meetings, per language and per network; sitemap and robots."""
+    jobs = [OutputJob(_file(urls, sitemap_url(urls)), "sitemap"),
+            OutputJob("robots.txt", "robots")]
+    places = [(lang, None) for lang in site.config.codes]
+    places += [(lang, slug) for slug, network in sorted(site.networks.items())
+               for lang in sorted(network.texts)]
+    for lang, network in places:
+        jobs.append(OutputJob(_file(urls, news_feed_url(urls, lang, network)), "atom-news", lang, network))
+        jobs.append(OutputJob(_file(urls, meetings_feed_url(urls, lang, network)), "atom-meetings",
+                              lang, network))
     return jobs
 
 

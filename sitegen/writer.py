@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,13 @@ class WriteReport:
     files: int
 
 
-def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteReport:
-    """Write `(relative path, bytes)` pairs as the new content of `output_dir`."""
+def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path,
+               finish: Callable[[Path], None] | None = None) -> WriteReport:
+    """Write `(relative path, bytes)` pairs as the new content of `output_dir`.
+
+    `finish` runs on the complete staging folder before the swap (the search index is made
+    there), so what it adds is published atomically with the pages.
+    """
     output_dir = output_dir.resolve()
     _recover(output_dir)
     staging = _sibling(output_dir, f"staging-{os.getpid()}")
@@ -55,6 +60,8 @@ def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> WriteRep
             target.write_bytes(data)
             count += 1
         (staging / MARKER).write_bytes(MARKER_TEXT)
+        if finish:
+            finish(staging)
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

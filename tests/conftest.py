@@ -1,8 +1,12 @@
 """Shared fixtures: inline sites from a dict, builds with a fixed `now`, parsed HTML."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +109,22 @@ def catalogs():
                       (("da", "da_DK"), ("fi", "fi_FI"), ("en", "en_GB")))
     config = SiteConfig({"*": "t"}, {}, languages, "en", "https://example.org/", "Europe/Helsinki")
     return load_catalogs(config)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def served_folder(folder: Path):
+    """Serve `folder` over HTTP on a free local port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 ORDER = ["errors", "yamlpos", "schema", "config", "sources", "records", "history", "fields",
          "validate", "i18n", "resolve", "recurrence", "site", "dates", "urls", "calendar_links",
          "markup", "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
-         "render.pages",
-         "plan", "writer", "pipeline", "devserver", "starters", "cli", "__main__"]
+         "render.feeds", "render.sitemap", "render.pages",
+         "plan", "writer", "search", "pipeline", "devserver", "starters", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:

@@ -6,16 +6,13 @@ from a local server and prints the DOM as the script left it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import shutil
 import subprocess
 import tempfile
-import threading
 
 import pytest
 
-from conftest import build_ok
+from conftest import SITE_YAML, build_ok, served_folder, write_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SITE = {
@@ -33,20 +30,10 @@ SITE = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The fixture site built as of 1 January 2026, served on a free local port."""
-    from conftest import SITE_YAML, write_files
-
     root = write_files(tmp_path_factory.mktemp("script"), {"content/site.yaml": SITE_YAML, **SITE})
     build_ok(root, now=dt.datetime(2026, 1, 1, 9, 0))
-    handler = functools.partial(QuietHandler, directory=str(root / "output"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with served_folder(root / "output") as url:
+        yield url
 
 
 def dom_after_scripts(url: str):

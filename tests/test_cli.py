@@ -22,9 +22,10 @@ def test_build_prints_a_summary_and_exits_0(make_site, capsys):
     root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\nText.\n"})
     assert run_main(root) == 0
     out, err = capsys.readouterr()
-    # The root, per language 6 listings and 25 month grids, and the about page; besides the
-    # pages, a calendar feed per language, the stylesheet and the script.
-    assert out.startswith("built 95 pages (100 files) into output/ in ")
+    # The root, the 404 page, per language 7 listings and 25 month grids, and the about page;
+    # besides, per language a calendar feed and two Atom feeds, 5 static files, the sitemap
+    # and robots.txt.
+    assert out.startswith("built 99 pages (115 files) into output/ in ")
     assert err == ""
 
 

@@ -141,10 +141,10 @@ def test_editing_one_meeting_rewrites_exactly_the_files_that_show_it(preview):
     assert sorted(rebuild.written) == sorted([
         "fi/events/kahvit/index.html", "fi/events/kahvit/20261203.ics",
         "fi/networks/kemi/index.html", "fi/networks/kemi/calendar/index.html",
-        "fi/networks/kemi/calendar.ics",
+        "fi/networks/kemi/calendar.ics", "fi/networks/kemi/meetings.xml",
         *(f"{lang}/{page}" for lang in ("da", "fi", "en") for page in (
             "index.html", "events/index.html", "calendar/index.html", "calendar/2026-12/index.html",
-            "calendar.ics")),
+            "calendar.ics", "meetings.xml", "search/index.html")),
     ])
     assert rebuild.removed == ()
 

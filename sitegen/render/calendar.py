@@ -67,7 +67,7 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
                                 for slug, link in renderer.networks_by_title()],
             "region_filters": [(slug, name, urls.calendar_region(lang, slug))
                                for slug, name in site.regions().items()],
-            "all_url": urls.calendar(lang),
+            "all_url": urls.calendar(lang), "searchable": False,
             "filter_by_network": not network and not region}
 
 
@@ -90,7 +90,7 @@ def month_page(renderer: Views, month: str) -> dict[str, Any]:
             "weekdays": [(names[i], short[i]) for i in range(7)],
             "previous": urls.calendar_month(lang, months[0]) if months[0] else None,
             "next": urls.calendar_month(lang, months[1]) if months[1] else None,
-            "agenda_url": urls.calendar(lang)}
+            "agenda_url": urls.calendar(lang), "searchable": False}
 
 
 def _neighbours(site, first: dt.date) -> tuple[str | None, str | None]:

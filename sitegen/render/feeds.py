@@ -35,6 +35,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LIMIT = 50          # entries per feed: enough for a reader to catch up, small to poll
 MEDIA_TYPE = "application/atom+xml"
 _HREF = re.compile(r'href="([^"]*)"')
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # no XML 1.0 has them
 
 
 # -- where the feeds live (candidates for urls.py) ------------------------------------------
@@ -164,7 +165,7 @@ def _entry(entry: Entry, lang: str) -> ET.Element:
 
 def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:
     child = ET.SubElement(parent, tag)
-    child.text = text
+    child.text = _NOT_XML.sub("", text)   # ElementTree would write them, and break the feed
     return child
 
 

@@ -38,6 +38,26 @@ class PageRenderer(Views):
             "url": self.urls.root(), "alternates": [],
             "x_default": self.urls.root()}}
 
+    def _search(self, slug: None, key: None) -> dict[str, Any]:
+        """The search page; without JavaScript, a list of everything on the site."""
+        everything = [(self.gettext(title), [self.link(kind, slug) for slug in sorted(items)])
+                      for kind, title, items in (
+                          ("networks", "Networks", self.site.networks),
+                          ("events", "Meetings", self.site.events),
+                          ("news", "News", self.site.news),
+                          ("pages", "Pages", self.site.pages))]
+        return {**self.page(self.gettext("Search"), self.urls.section(self.lang, "search")),
+                "everything": [(title, links) for title, links in everything if links],
+                "searchable": False}
+
+    def _not_found(self, slug: None, key: None) -> dict[str, Any]:
+        """The page static hosts show for a missing URL: a way home in every language."""
+        choices = [{"lang": lang.code, "url": self.urls.home(lang.code),
+                    "message": self.catalogs[lang.code].gettext("Page not found"),
+                    "home": self.catalogs[lang.code].gettext("Go to the front page")}
+                   for lang in self.config.languages]
+        return {"choices": choices}
+
     def _home(self, slug: None, key: None) -> dict[str, Any]:
         site_title = pick(self.config.title, self.lang, self.config)[0]
         # The language choice is the default for visitors of no listed language.
@@ -112,6 +132,7 @@ class PageRenderer(Views):
         occurrence = next(o for o in self.site.occurrences_of(slug) if o.key == key)
         url = self.urls.occurrence(slug, key, self.lang, series=event.recurrence is not None)
         return {**self._event_page(event, url), "occurrence": occurrence,
+                "searchable": event.recurrence is None,  # a series is found by its own page
                 "series_url": self.urls.item("events", slug, self.lang) if event.recurrence else None,
                 "past": not occurrence.ends_after(self.site.now),
                 "add_to_calendar": self._add_to_calendar(event, occurrence),

@@ -63,9 +63,10 @@ class Views:
     """Builds the values pages of one language show."""
 
     def __init__(self, site: Site, env: jinja2.Environment, translations: Translations,
-                 lang: str, urls: Urls, markup: Markup):
+                 lang: str, urls: Urls, markup: Markup, catalogs: dict[str, Translations]):
         self.site, self.env, self.lang, self.urls, self.markup = site, env, lang, urls, markup
         self.gettext = translations.gettext
+        self.catalogs = catalogs  # every language's, for the pages that speak them all
         self.config = site.config
         language = site.config.language(lang)
         self.dates = Dates(translations, language.locale, language.timezone or site.config.timezone)
