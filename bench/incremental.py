@@ -54,7 +54,7 @@ def report(name: str, preview: Preview) -> None:
     started = time.perf_counter()
     rebuild = preview.rebuild()
     seconds = time.perf_counter() - started
-    assert rebuild.ok, rebuild.diagnostics.sorted()
+    assert rebuild.ok, "\n".join(d.format() for d in rebuild.diagnostics.sorted()[:5])
     pages = len(preview.last_good)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     target = TARGETS.get(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,49 +150,39 @@ def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOpt
                 diagnostics: Diagnostics, markup: Markup) -> Iterator[tuple[str, bytes]]:
     """Render every job to bytes; template errors are reported with template file and line."""
     catalogs = load_catalogs(site.config)
-    renderers = {}
+    pages = {}
     for lang in site.config.codes:
         env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)
-        renderers[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup, catalogs)
-    renderers[None] = renderers[site.config.default_language]
+        pages[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup, catalogs)
+    pages[None] = pages[site.config.default_language]
     occurrences = {(o.event, o.key): o for o in site.occurrences}
+    other_outputs: dict[str, Callable[[OutputJob], bytes]] = {
+        "static": lambda job: Path(job.source).read_bytes(),
+        "atom-news": lambda job: news_feed(site, urls, job.lang, catalogs[job.lang], markup, job.slug),
+        "atom-meetings": lambda job: meetings_feed(site, urls, job.lang, catalogs[job.lang], job.slug),
+        "ics-feed": lambda job: render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug,
+                                            region=job.key),
+        "ics-event": lambda job: render_occurrence(site, urls, job.lang, catalogs[job.lang],
+                                                   occurrences[job.slug, job.key]),
+        "sitemap": lambda job: sitemap(site, urls, jobs),
+        "robots": lambda job: robots_txt(urls),
+    }
+    failures: dict[tuple[Location, str], list[str]] = {}
     for job in jobs:
-        if job.kind == "static":
-            yield job.path, Path(job.source).read_bytes()
-            continue
-        if job.kind in FEEDS:
-            yield job.path, FEEDS[job.kind](site, urls, job.lang, catalogs[job.lang], markup, job.slug)
-            continue
-        if job.kind == "sitemap":
-            yield job.path, sitemap(site, urls, jobs)
-            continue
-        if job.kind == "robots":
-            yield job.path, robots_txt(urls)
-            continue
-        if job.kind == "ics-feed":
-            yield job.path, render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug,
-                                        region=job.key)
-            continue
-        if job.kind == "ics-event":
-            yield job.path, render_occurrence(site, urls, job.lang, catalogs[job.lang],
-                                              occurrences[job.slug, job.key])
+        if job.kind in other_outputs:
+            yield job.path, other_outputs[job.kind](job)
             continue
         try:
-            yield job.path, renderers[job.lang].render(job.kind, job.slug, job.key)
+            yield job.path, pages[job.lang].render(job.kind, job.slug, job.key)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(Path(exc.filename), options.root) if exc.filename else exc.name
             diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))
             return
         except jinja2.TemplateError as exc:
-            diagnostics.error("tpl.render", f"{exc} (rendering {job.path})",
-                              _template_location(exc, options))
-
-
-FEEDS = {
-    "atom-news": news_feed,
-    "atom-meetings": lambda site, urls, lang, translations, markup, network:
-        meetings_feed(site, urls, lang, translations, network),
-}
+            failures.setdefault((_template_location(exc, options), str(exc)), []).append(job.path)
+    for (location, message), paths in failures.items():  # one error per mistake, not per page
+        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+        diagnostics.error("tpl.render", f"{message} (rendering {paths[0]}{more})", location)
 
 
 def _template_location(exc: Exception, options: BuildOptions) -> Location:

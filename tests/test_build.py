@@ -99,3 +99,17 @@ def test_a_shallow_clone_fails_a_strict_build_because_calendars_could_miss_chang
     with pytest.raises(BuildFailed) as failed:
         build(options(clone, strict=True))
     assert "history.shallow" in {d.code for d in failed.value.diagnostics.items}
+
+
+def test_a_template_mistake_is_one_error_at_its_line_however_many_pages_it_breaks(make_site):
+    root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\n"})
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    base = root / "templates/base.html"
+    lines = base.read_text(encoding="utf-8").splitlines()
+    main = next(n for n, line in enumerate(lines) if line.startswith("<main"))
+    lines.insert(main + 1, "{{ no_such_value }}")
+    base.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [error] = build_errors(root, templates_dir=root / "templates")
+    assert error.startswith(f"templates/base.html:{main + 2}: error: 'no_such_value' is undefined "
+                            "(rendering da/calendar/2025-11/index.html and ")
+    assert error.endswith(" more) [tpl.render]")
