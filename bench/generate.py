@@ -10,7 +10,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = ["verkosto", "tapaaminen", "yhteistyö", "perhe", "palvelu", "kunta", "järjestö", "vapaaehtoinen", "ammattilainen", "netværk", "møde", "samarbejde", "familie", "frivillig", "kommune", "sogn", "diakoni", "fællesskab", "network", "meeting", "cooperation", "family", "service", "volunteer", "parish", "community", "support", "region", "health"]
+WORDS = ("verkosto", "tapaaminen", "yhteistyö", "perhe", "palvelu", "kunta", "järjestö",
+         "vapaaehtoinen", "ammattilainen", "netværk", "møde", "samarbejde", "familie", "frivillig",
+         "kommune", "sogn", "diakoni", "fællesskab", "network", "meeting", "cooperation", "family",
+         "service", "volunteer", "parish", "community", "support", "region", "health")
 LOCALES = {"da": "da_DK", "fi": "fi_FI", "en": "en_GB", "sv": "sv_SE"}
 
 
