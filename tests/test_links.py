@@ -70,3 +70,29 @@ def test_ids_are_unique_and_every_reference_to_one_exists(sample_site):
         if duplicates or wanted - set(ids):
             problems.append((path.relative_to(sample_site).as_posix(), duplicates, wanted - set(ids)))
     assert problems == []
+
+
+def test_every_feed_of_the_sample_site_is_valid_atom_linked_from_the_pages(sample_site):
+    import feedparser
+
+    feeds = sorted(sample_site.rglob("*.xml"))
+    feeds = [path for path in feeds if path.name in ("feed.xml", "meetings.xml")]
+    assert len(feeds) == 3 * 2 + 12 * 2  # per language, and per network in its two languages
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.bozo_exception)
+        for entry in parsed.entries:
+            assert target_exists(sample_site, entry.link.removeprefix(BASE)), (path, entry.link)
+    head = soup(sample_site / "fi/index.html").find_all("link", type="application/atom+xml")
+    assert [link["href"] for link in head] == [f"{BASE}/fi/feed.xml", f"{BASE}/fi/meetings.xml"]
+
+
+def test_the_sitemap_lists_existing_pages_only(sample_site):
+    import xml.etree.ElementTree as ET
+
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.parse(sample_site / "sitemap.xml").getroot()
+    locations = [loc.text for loc in root.iterfind("s:url/s:loc", namespace)]
+    assert len(locations) == len(set(locations)) > 100
+    assert all(target_exists(sample_site, url.removeprefix(BASE)) for url in locations)
+    assert (sample_site / "robots.txt").read_text().splitlines()[-1] == f"Sitemap: {BASE}/sitemap.xml"
