@@ -12,6 +12,8 @@ import datetime as dt
 from babel.dates import format_date, format_datetime, get_day_names, get_timezone_location
 from babel.support import Translations
 
+from .config import SiteConfig
+
 # CLDR 47 lacks the Finnish essive for Sunday in the format context ("sunnuntai" where
 # every other day is "maanantaina" …); reverted upstream in CLDR-18367.
 WEEKDAY_FIXES = {("fi", 6): "sunnuntaina"}
@@ -32,6 +34,12 @@ class Dates:
     def __init__(self, translations: Translations, locale: str, home_zone: str | None = None):
         self.translations, self.locale, self.home_zone = translations, locale, home_zone
         self.language = locale.split("_")[0]
+
+    @classmethod
+    def for_language(cls, translations: Translations, config: SiteConfig, lang: str) -> Dates:
+        """The formats of one of the site's languages, with its readers' time zone."""
+        language = config.language(lang)
+        return cls(translations, language.locale, language.timezone or config.timezone)
 
     def _format(self, value: dt.date | dt.datetime, pattern: str) -> str:
         if "EEEE" in pattern:

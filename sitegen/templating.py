@@ -31,9 +31,8 @@ def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    language = config.language(lang)
-    locale = language.locale
-    dates = Dates(translations, locale, language.timezone or config.timezone)
+    locale = config.language(lang).locale
+    dates = Dates.for_language(translations, config, lang)
     env.filters.update(
         date=dates.date,
         date_long=dates.date_long,

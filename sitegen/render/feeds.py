@@ -82,12 +82,8 @@ def news_feed(site: Site, urls: Urls, lang: str, translations: Translations, mar
             id=news_entry_id(urls, post.slug, post.date, text.lang), title=text.title, link=page,
             lang=text.lang, updated=day, published=day, author=person.name if person else None,
             summary=text.summary, content=_content(site, urls, lang, text, markup, page)))
-    if network:
-        title = _("%(name)s – news") % {"name": _network_title(site, lang, network)}
-        page = urls.item_for("networks", network, site.networks[network].texts, lang)[0]
-    else:
-        title = _("%(site)s – news") % {"site": _site_title(site, lang)}
-        page = urls.section(lang, "news")
+    title, page = _title_and_page(site, urls, lang, network, _("%(name)s – news"),
+                                  _("%(site)s – news"), "news")
     return _feed(site, urls, lang, title, news_feed_url(urls, lang, network), page, entries)
 
 
@@ -95,8 +91,7 @@ def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
                   network: str | None = None) -> bytes:
     """One entry per event with meetings still to come, most recently changed first."""
     _ = translations.gettext
-    language = site.config.language(lang)
-    dates = Dates(translations, language.locale, language.timezone or site.config.timezone)
+    dates = Dates.for_language(translations, site.config, lang)
     entries = []
     for slug, event in sorted(site.events.items()):
         if network and event.network != network:
@@ -111,14 +106,19 @@ def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
             updated=site.revision(slug).last_modified,
             summary=_when_and_where(event, coming[0], dates, _)))
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
-    if network:
-        title = _("%(name)s – meetings") % {"name": _network_title(site, lang, network)}
-        page = urls.item_for("networks", network, site.networks[network].texts, lang)[0]
-    else:
-        title = _("%(site)s – meetings") % {"site": _site_title(site, lang)}
-        page = urls.section(lang, "events")
+    title, page = _title_and_page(site, urls, lang, network, _("%(name)s – meetings"),
+                                  _("%(site)s – meetings"), "events")
     return _feed(site, urls, lang, title, meetings_feed_url(urls, lang, network), page,
                  entries[:LIMIT])
+
+
+def _title_and_page(site: Site, urls: Urls, lang: str, network: str | None, per_network: str,
+                    whole_site: str, section: str) -> tuple[str, str]:
+    """A feed's title (from its translated pattern) and the page it is the feed of."""
+    if network:
+        page = urls.item_for("networks", network, site.networks[network].texts, lang)[0]
+        return per_network % {"name": _network_title(site, lang, network)}, page
+    return whole_site % {"site": _site_title(site, lang)}, urls.section(lang, section)
 
 
 def news_entry_id(urls: Urls, slug: str, date: dt.date, lang: str) -> str:

@@ -68,8 +68,7 @@ class Views:
         self.gettext = translations.gettext
         self.catalogs = catalogs  # every language's, for the pages that speak them all
         self.config = site.config
-        language = site.config.language(lang)
-        self.dates = Dates(translations, language.locale, language.timezone or site.config.timezone)
+        self.dates = Dates.for_language(translations, site.config, lang)
 
     def link(self, kind: str, slug: str) -> ItemLink:
         items = {"networks": self.site.networks, "events": self.site.events,
