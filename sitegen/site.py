@@ -6,9 +6,12 @@ all records for each page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .config import SiteConfig
@@ -28,6 +31,8 @@ class Site:
     news: dict[str, NewsPost]
     pages: dict[str, Page]
     occurrences: tuple[Occurrence, ...]  # every occurrence in time order
+    occurrences_by_network: dict[str | None, tuple[Occurrence, ...]]  # each in time order
+    occurrences_by_event: dict[str, tuple[Occurrence, ...]]
     events_by_network: dict[str, tuple[str, ...]]
     news_by_network: dict[str, tuple[str, ...]]
     revisions: dict[str, Revision]       # per event slug; see `revision`
@@ -71,22 +76,41 @@ class Site:
         return until is not None and until < self.now.date()
 
     def occurrences_of(self, event: str) -> list[Occurrence]:
-        return [o for o in self.occurrences if o.event == event]
+        return list(self.occurrences_by_event.get(event, ()))
 
     def _of(self, network: str | None) -> list[Occurrence]:
         if network is None:
             return list(self.occurrences)
-        slugs = set(self.events_by_network.get(network, ()))
-        return [o for o in self.occurrences if o.event in slugs]
+        return list(self.occurrences_by_network.get(network, ()))
 
     def calendar(self, networks: set[str] | None = None) -> list[Occurrence]:
         """Every occurrence not yet over at `now`, of the given networks (None: all)."""
-        return [o for o in self.occurrences if o.ends_after(self.now)
-                and (networks is None or self.events[o.event].network in networks)]
+        if networks is None:
+            chosen: Iterable[Occurrence] = self.occurrences
+        else:
+            chosen = heapq.merge(*(self.occurrences_by_network.get(n, ()) for n in sorted(networks)),
+                                 key=Occurrence.sort_key)
+        return [o for o in chosen if o.ends_after(self.now)]
+
+    def occurrences_in_month(self, first: dt.date) -> list[Occurrence]:
+        """The occurrences starting in the month of `first` (by local date), in time order."""
+        return list(self._by_month.get((first.year, first.month), ()))
+
+    @functools.cached_property
+    def _by_month(self) -> dict[tuple[int, int], list[Occurrence]]:
+        months: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
+        for occurrence in self.occurrences:
+            start = occurrence.start
+            months[start.year, start.month].append(occurrence)
+        return months
+
+    @functools.cached_property
+    def _regions(self) -> dict[str, str]:
+        return dict(sorted((region_slug(n.region), n.region) for n in self.networks.values() if n.region))
 
     def regions(self) -> dict[str, str]:
         """The regions networks name, by slug: {"paijat-hame": "Päijät-Häme"}."""
-        return dict(sorted((region_slug(n.region), n.region) for n in self.networks.values() if n.region))
+        return self._regions
 
     def networks_in(self, region: str) -> set[str]:
         return {slug for slug, n in self.networks.items() if n.region and region_slug(n.region) == region}
@@ -116,9 +140,17 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
         if post.network:
             news_by_network[post.network].append(slug)
     window = window_around(now)
+    occurrences = expand_all(grouped.events, window)
+    by_network: dict[str | None, list[Occurrence]] = defaultdict(list)
+    by_event: dict[str, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences:  # in time order, so each index is too
+        by_network[grouped.events[occurrence.event].network].append(occurrence)
+        by_event[occurrence.event].append(occurrence)
     return Site(config=config, now=now, networks=grouped.networks, people=people,
                 events=grouped.events, news=grouped.news, pages=grouped.pages,
-                occurrences=expand_all(grouped.events, window), window=window,
+                occurrences=occurrences, window=window,
+                occurrences_by_network={k: tuple(v) for k, v in by_network.items()},
+                occurrences_by_event={k: tuple(v) for k, v in by_event.items()},
                 events_by_network={k: tuple(v) for k, v in events_by_network.items()},
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},

@@ -75,7 +75,7 @@ def month_page(renderer: Views, month: str) -> dict[str, Any]:
     """A month as a table of weeks starting on Monday, with every meeting of each day."""
     site, urls, lang = renderer.site, renderer.urls, renderer.lang
     first = dt.date.fromisoformat(f"{month}-01")
-    in_month = [o for o in site.occurrences if local_date(o).replace(day=1) == first]
+    in_month = site.occurrences_in_month(first)
     by_day = {day: tuple(renderer.meeting(o) for o in group)
               for day, group in groupby(in_month, key=local_date)}
     today = site.now.date()

@@ -93,9 +93,9 @@ def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
     _ = translations.gettext
     dates = Dates.for_language(translations, site.config, lang)
     entries = []
-    for slug, event in sorted(site.events.items()):
-        if network and event.network != network:
-            continue
+    slugs = site.events_by_network.get(network, ()) if network else sorted(site.events)
+    for slug in slugs:
+        event = site.events[slug]
         coming = [o for o in site.occurrences_of(slug) if o.ends_after(site.now)]
         if not coming:
             continue

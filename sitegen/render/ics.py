@@ -89,7 +89,8 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
             title, description, networks = site.regions()[region], None, site.networks_in(region)
             uid = f"calendar-{lang}-region-{region}@{urls.domain}"
         name = _("%(name)s – meetings") % {"name": title}
-        occurrences = [o for o in site.occurrences if site.events[o.event].network in networks]
+        occurrences = [o for network_slug in sorted(networks)
+                       for o in site.occurrences_by_network.get(network_slug, ())]
     calendar = _calendar(lang)
     # NAME through vText: icalendar's `name=` writes it without TEXT escaping.
     calendar.add("NAME", vText(name))

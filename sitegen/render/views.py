@@ -6,6 +6,7 @@ lookups and fallbacks. `Views` builds them; `pages` and `calendar` compose them 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -142,10 +143,17 @@ class Views:
     def networks_list(self) -> list[ItemLink]:
         return [link for _, link in self.networks_by_title()]
 
-    def networks_by_title(self) -> list[tuple[str, ItemLink]]:
-        """Every network as (slug, link), in the alphabetical order of the titles shown."""
+    @functools.cached_property
+    def _networks_by_title(self) -> list[tuple[str, ItemLink]]:
         links = [(slug, self.link("networks", slug)) for slug in self.site.networks]
         return sorted(links, key=lambda pair: pair[1].title.casefold())
+
+    def networks_by_title(self) -> list[tuple[str, ItemLink]]:
+        """Every network as (slug, link), in the alphabetical order of the titles shown.
+
+        Worked out once per language: every calendar page lists them all.
+        """
+        return self._networks_by_title
 
     def subscribe_links(self, feed: str, name: str) -> dict[str, str]:
         """Ways to subscribe to an ICS feed: its https and webcal URLs, Google, Outlook."""
