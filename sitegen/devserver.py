@@ -7,6 +7,8 @@ own folder (``.sitegen-serve/``), never to the ``output/`` a deploy would publis
 """
 from __future__ import annotations
 
+import datetime as dt
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -57,6 +59,9 @@ class Preview:
 
     def _with_overlay(self, diagnostics: Diagnostics) -> list[tuple[str, bytes]]:
         overlay = OVERLAY.format(escape("\n".join(d.format() for d in diagnostics.sorted())))
+        if not self.last_good:  # broken from the start: a page that shows the errors anywhere
+            page = f"<!DOCTYPE html><title>sitegen</title><body>{overlay}</body>".encode()
+            return [("index.html", page), ("404.html", page)]
         shown = []
         for path, data in self.last_good.items():
             if path.endswith(".html"):
@@ -69,13 +74,20 @@ def serve(options: BuildOptions, host: str, port: int, log: Callable[[str], None
     """Serve the preview on http://host:port/ until interrupted; return the exit code."""
     from livereload import Server  # only the preview needs the server and its event loop
 
-    options = replace(options, base_url=f"http://{host}:{port}/")
+    # One moment for the whole session, so rebuilds differ only where the content does.
+    now = options.now or dt.datetime.now(dt.UTC)
+    options = replace(options, base_url=f"http://{_url_host(host)}:{port}/", now=now,
+                      built_at=options.built_at or now)
     diagnostics = Diagnostics()
     try:
         check_output(options, diagnostics)
     except BuildFailed as failed:
         log("\n".join(d.format() for d in failed.diagnostics.sorted()))
         return failed.exit_code
+    problem = _port_problem(host, port)
+    if problem:
+        log(f"cannot serve on {host}:{port}: {problem}")
+        return 2
     preview = Preview(options)
 
     def rebuild() -> None:
@@ -85,13 +97,25 @@ def serve(options: BuildOptions, host: str, port: int, log: Callable[[str], None
     server = Server()
     for folder in (options.content_dir, options.templates_dir):
         server.watch(str(folder), rebuild)
-    log(f"serving {options.output_dir} on http://{host}:{port}/ (Ctrl-C stops)")
-    try:
-        server.serve(root=str(options.output_dir), host=host, port=port, open_url_delay=None,
-                     restart_delay=0)
-    except KeyboardInterrupt:
-        return 130
+    log(f"serving {options.output_dir} on http://{_url_host(host)}:{port}/ (Ctrl-C stops)")
+    server.serve(root=str(options.output_dir), host=host, port=port, open_url_delay=None,
+                 restart_delay=0)  # returns when interrupted
     return 0
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, found before anything is built."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def describe(rebuild: Rebuild) -> str:

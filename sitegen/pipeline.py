@@ -85,11 +85,12 @@ def produce(options: BuildOptions, diagnostics: Diagnostics,
 
     A `markup` kept between calls (the preview's) converts each unchanged body only once.
     """
-    site = load_site(options, diagnostics)
+    markup = markup or Markup()
+    site = load_site(options, diagnostics, markup)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    files = list(render_jobs(jobs, site, urls, options, diagnostics, markup or Markup()))
+    files = list(render_jobs(jobs, site, urls, options, diagnostics, markup))
     _stop_on_errors(diagnostics, options.strict)
     return jobs, files
 
@@ -112,8 +113,12 @@ def check(options: BuildOptions) -> Diagnostics:
     return diagnostics
 
 
-def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
-    """Read, validate and resolve all content into a `Site`."""
+def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | None = None) -> Site:
+    """Read, validate and resolve all content into a `Site`.
+
+    `markup` converts bodies to find their links; passing the renderer's means each body is
+    converted once per build.
+    """
     config = load_config(options.content_dir, options.root)
     if not (options.templates_dir / "base.html").is_file():
         diagnostics.error("config.templates", "no templates here (base.html is missing)",
@@ -136,7 +141,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics) -> Site:
     grouped = group_translations(published, config, diagnostics)
     people = {person.id: person for person in people_list}
     resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, unpublished, diagnostics)
-    body_links = resolve_body_links(grouped, people, diagnostics)
+    body_links = resolve_body_links(grouped, people, markup or Markup(), diagnostics)
     check_languages(grouped, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())

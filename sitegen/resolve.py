@@ -5,11 +5,13 @@ unknown id is an error at the line that names it, with the closest existing id a
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 
 from .errors import Diagnostics, Location, did_you_mean
 from .i18n import Grouped
+from .markup import Markup
 from .records import Person
 
 # (kind, field, the kind it refers to)
@@ -52,9 +54,9 @@ def resolve_references(grouped: Grouped, people: dict[str, Person], existing: se
                                       did_you_mean(ref, known))
 
 
-# Markdown link targets: inline "[text](target)" and reference definitions "[id]: target".
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)",
-                   re.MULTILINE)
+# The links Markdown made: read from the HTML, so code, footnotes and references count as
+# Markdown itself reads them.
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CONTENT_FILE = re.compile(
     r"^(?P<kind>networks|events|news|pages)/(?:\d{4}-\d{2}-\d{2}-)?(?P<slug>[a-z0-9-]+?)"
@@ -63,7 +65,7 @@ _CONTENT_FILE = re.compile(
 BodyLinks = dict[str, dict[str, tuple[str, str]]]  # text path -> link target -> (kind, id)
 
 
-def resolve_body_links(grouped: Grouped, people: dict[str, Person],
+def resolve_body_links(grouped: Grouped, people: dict[str, Person], markup: Markup,
                        diagnostics: Diagnostics) -> BodyLinks:
     """Find the links in Markdown bodies to other content files; report those that lead nowhere.
 
@@ -77,16 +79,15 @@ def resolve_body_links(grouped: Grouped, people: dict[str, Person],
     for kind in ("networks", "events", "news", "pages"):
         for record in items[kind].values():
             for text in record.texts.values():
-                found[text.path] = _links_of(text, items, diagnostics)
+                found[text.path] = _links_of(text, markup, items, diagnostics)
     return found
 
 
-def _links_of(text, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
+def _links_of(text, markup: Markup, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
     content = posixpath.dirname(posixpath.dirname(text.path))
     links = {}
-    for match in _LINK.finditer(text.body):
-        target = match[1] or match[2]
-        if target.startswith(("#", "/")) or _SCHEME.match(target):
+    for target in dict.fromkeys(html.unescape(href) for href in _HREF.findall(markup.to_html(text.body))):
+        if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
             continue
         path = posixpath.normpath(posixpath.join(posixpath.dirname(text.path), target.split("#")[0]))
         named = _CONTENT_FILE.match(posixpath.relpath(path, content or "."))
@@ -94,7 +95,8 @@ def _links_of(text, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[st
         if named:
             item = ("people", named["person"]) if named["person"] else (named["kind"], named["slug"])
         if item is None or item[1] not in items[item[0]]:
-            line = text.body_line + text.body.count("\n", 0, match.start())
+            written = text.body.find(target)
+            line = text.body_line + (text.body.count("\n", 0, written) if written >= 0 else 0)
             diagnostics.error("link.dead", f"body: the link '{target}' leads to no published item",
                               Location(text.path, line),
                               "link another content file, e.g. ../networks/<slug>.fi.md")

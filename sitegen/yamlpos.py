@@ -62,7 +62,13 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     `first_line` is the file line the text starts on. Raises `YamlProblem` for syntax
     errors, aliases and duplicate keys.
     """
-    loader = ContentLoader(text, first_line)
+    try:
+        # The reader checks the characters already here: a control character is a ReaderError.
+        loader = ContentLoader(text, first_line)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        raise YamlProblem(f"invalid YAML: the control character U+{exc.character:04X} is not allowed",
+                          line) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -236,3 +236,20 @@ def test_a_meeting_in_a_language_its_network_lacks_is_a_warning(make_site):
     assert [d.format() for d in report.diagnostics.sorted()] == [
         "content/events/kahvit.da.md:1: warning: network: 'kemi' is not written in 'da' (only fi); "
         "its link leads to another language [i18n.network]\n  hint: translate the network into 'da'"]
+
+
+def test_links_in_code_and_footnotes_are_not_content_links(make_site):
+    body = ("Write `[x](../networks/nope.fi.md)` to link.\n\n```\n[a](../networks/example.fi.md)\n```\n\n"
+            "A claim.[^1]\n\n[^1]: See the minutes.\n\n> [quoted][k]\n>\n> [k]: ../networks/kemi.fi.md\n")
+    root = make_site({"content/networks/kemi.fi.md": "---\ntitle: Kemi\n---\n",
+                      "content/pages/ohje.fi.md": f"---\ntitle: Ohje\n---\n{body}"})
+    build_ok(root)
+    page = soup(root / "output/fi/ohje/index.html")
+    assert [a["href"] for a in page.select(".prose blockquote a")] == ["/fi/networks/kemi/"]
+
+
+def test_a_control_character_in_front_matter_is_an_error_at_its_line(make_site):
+    root = make_site({"content/pages/bell.en.md": "---\ntitle: Bell\nsummary: ring \x07\n---\n"})
+    assert build_errors(root) == [
+        "content/pages/bell.en.md:3: error: invalid YAML: the control character U+0007 is not allowed "
+        "[fm.yaml]"]
