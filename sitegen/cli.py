@@ -12,9 +12,10 @@ import re
 import sys
 from pathlib import Path
 
+from .config import load_config
 from .errors import BuildFailed, Diagnostics, Severity
 from .pipeline import BuildOptions, build, check
-from .starters import KINDS, starter
+from .starters import FOLDERS, KINDS, starter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +78,20 @@ def _new(args: argparse.Namespace, now: dt.datetime | None) -> int:
         return 2
     root = Path(args.root).resolve()
     content = _path(args.content) or root / "content"
+    if args.lang:
+        try:
+            codes = load_config(content, root).codes
+        except BuildFailed as failed:
+            return _failed(failed, "new", "nothing was written")
+        if args.lang not in codes:
+            print(f"sitegen new: '{args.lang}' is not one of the site's languages ({', '.join(codes)})",
+                  file=sys.stderr)
+            return 2
     today = (now or dt.datetime.now()).date()
-    relative, text = starter(args.kind, args.slug, args.lang, today)
+    existing = _existing_translations(content, args.kind, args.slug)
+    news_date = dt.date.fromisoformat(existing[0].name[:10]) if existing and args.kind == "news" else None
+    relative, text = starter(args.kind, args.slug, args.lang, today,
+                             _shown(existing[0], root) if existing else None, news_date)
     path = content / relative
     if path.exists():
         print(f"sitegen new: {_shown(path, root)} exists already; nothing was written", file=sys.stderr)
@@ -87,6 +100,14 @@ def _new(args: argparse.Namespace, now: dt.datetime | None) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"wrote {_shown(path, root)}")
     return 0
+
+
+def _existing_translations(content: Path, kind: str, slug: str) -> list[Path]:
+    """The files of an item already written in other languages."""
+    if kind == "person":
+        return []
+    pattern = f"????-??-??-{slug}.*.md" if kind == "news" else f"{slug}.*.md"
+    return sorted((content / FOLDERS[kind]).glob(pattern))
 
 
 def _failed(failed: BuildFailed, command: str, outcome: str) -> int:

@@ -17,7 +17,7 @@ from html import escape
 from .errors import BuildFailed, Diagnostics
 from .markup import Markup
 from .pipeline import BuildOptions, check_output, produce
-from .writer import UpdateReport, update_site
+from .writer import PREVIEW_MARKER, UpdateReport, update_site
 
 OVERLAY = """<div id="sitegen-errors" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:9999;\
 max-height:60vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#fff3f3;color:#5c0000;\
@@ -80,7 +80,7 @@ def serve(options: BuildOptions, host: str, port: int, log: Callable[[str], None
                       built_at=options.built_at or now)
     diagnostics = Diagnostics()
     try:
-        check_output(options, diagnostics)
+        check_output(options, diagnostics, PREVIEW_MARKER)
     except BuildFailed as failed:
         log("\n".join(d.format() for d in failed.diagnostics.sorted()))
         return failed.exit_code

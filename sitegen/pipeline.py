@@ -32,7 +32,7 @@ from .sources import load_sources
 from .templating import make_environment
 from .urls import Urls
 from .validate import validate_sources
-from .writer import UnsafeOutput, check_output_folder, write_site
+from .writer import MARKER, UnsafeOutput, check_output_folder, write_site
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,11 @@ def produce(options: BuildOptions, diagnostics: Diagnostics,
     return jobs, files
 
 
-def check_output(options: BuildOptions, diagnostics: Diagnostics) -> None:
+def check_output(options: BuildOptions, diagnostics: Diagnostics, marker: str = MARKER) -> None:
     """Stop (exit 2) before an output folder that must not be replaced is touched."""
     try:
-        check_output_folder(options.output_dir, options.root, [options.content_dir, options.templates_dir])
+        check_output_folder(options.output_dir, options.root, [options.content_dir, options.templates_dir],
+                            marker)
     except UnsafeOutput as exc:
         diagnostics.error("config.output", str(exc), Location(display_path(options.output_dir, options.root)))
         raise BuildFailed(diagnostics, exit_code=2) from None

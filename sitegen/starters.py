@@ -80,13 +80,32 @@ The page, in Markdown.
 """
 
 
-def starter(kind: str, slug: str, lang: str | None, today: dt.date) -> tuple[str, str]:
-    """Return (path under content/, text) of a new `kind` file named `slug`."""
+_TRANSLATION = """\
+---
+title: {title}
+summary: One sentence, in this language.
+# The shared facts (dates, place, network, contacts …) are in {original}.
+---
+The text, translated, in Markdown.
+"""
+FOLDERS = {"network": "networks", "event": "events", "news": "news", "page": "pages"}
+
+
+def starter(kind: str, slug: str, lang: str | None, today: dt.date,
+            translation_of: str | None = None, news_date: dt.date | None = None) -> tuple[str, str]:
+    """Return (path under content/, text) of a new `kind` file named `slug`.
+
+    `translation_of` names an existing file of the same item: the new file is then a
+    translation, with the translated fields only (shared facts are written once). A news
+    translation takes the date of the post (`news_date`).
+    """
     title = slug.replace("-", " ").capitalize()
     if kind == "person":
         return f"people/{slug}.yaml", _PERSON.format(title=slug.replace("-", " ").title())
-    text = {"network": _NETWORK, "event": _EVENT, "news": _NEWS, "page": _PAGE}[kind].format(
-        title=title, lang=lang, start=(today + dt.timedelta(days=7)).isoformat())
-    folder = {"network": "networks", "event": "events", "news": "news", "page": "pages"}[kind]
-    name = f"{today.isoformat()}-{slug}" if kind == "news" else slug
-    return f"{folder}/{name}.{lang}.md", text
+    if translation_of:
+        text = _TRANSLATION.format(title=title, original=translation_of)
+    else:
+        text = {"network": _NETWORK, "event": _EVENT, "news": _NEWS, "page": _PAGE}[kind].format(
+            title=title, lang=lang, start=(today + dt.timedelta(days=7)).isoformat())
+    name = f"{(news_date or today).isoformat()}-{slug}" if kind == "news" else slug
+    return f"{FOLDERS[kind]}/{name}.{lang}.md", text

@@ -17,23 +17,28 @@ from pathlib import Path
 # --output cannot delete someone's files.
 MARKER = ".sitegen-output"
 MARKER_TEXT = b"Written by sitegen; replaced whole by every build.\n"
+# The preview's own mark: a preview (local URLs, perhaps drafts) must never pass for a build.
+PREVIEW_MARKER = ".sitegen-preview"
+PREVIEW_MARKER_TEXT = b"A sitegen preview: not for publishing.\n"
 
 
 class UnsafeOutput(Exception):
     """The output folder holds something sitegen did not write."""
 
 
-def check_output_folder(output_dir: Path, root: Path, sources: Iterable[Path]) -> None:
+def check_output_folder(output_dir: Path, root: Path, sources: Iterable[Path],
+                        marker: str = MARKER) -> None:
     """Refuse an output folder that holds the project, overlaps a source folder, or holds
-    files sitegen did not write."""
+    files sitegen did not write for this purpose (a build, or the preview: `marker`)."""
     output_dir = output_dir.resolve()
     for folder in (root.resolve(), *(s.resolve() for s in sources)):
         inside_source = folder != root.resolve() and output_dir.is_relative_to(folder)
         if folder.is_relative_to(output_dir) or inside_source:
             raise UnsafeOutput(f"the output folder {output_dir} overlaps {folder}")
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():
-        raise UnsafeOutput(f"{output_dir} is not empty and was not written by sitegen; "
-                           "remove it or choose another output folder")
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / marker).is_file():
+        what = "a sitegen build" if marker == MARKER else "a sitegen preview"
+        raise UnsafeOutput(f"{output_dir} is not empty and is not {what}; "
+                           "remove it or choose another folder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +118,7 @@ def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateR
     output_dir.mkdir(parents=True, exist_ok=True)
     wanted = {}
     written = []
-    for relative, data in [*files, (MARKER, MARKER_TEXT)]:
+    for relative, data in [*files, (PREVIEW_MARKER, PREVIEW_MARKER_TEXT)]:
         wanted[relative] = True
         target = output_dir / relative
         if target.is_file() and target.read_bytes() == data:

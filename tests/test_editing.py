@@ -253,3 +253,41 @@ def test_a_control_character_in_front_matter_is_an_error_at_its_line(make_site):
     assert build_errors(root) == [
         "content/pages/bell.en.md:3: error: invalid YAML: the control character U+0007 is not allowed "
         "[fm.yaml]"]
+
+
+def test_new_writes_a_translation_of_an_existing_item_with_translated_fields_only(make_site, capsys):
+    root = make_site({"content/events/kahvit.fi.md": EVENT.replace("network: kemi\n", ""),
+                      "content/news/2026-11-20-uutinen.fi.md": "---\ntitle: Uutinen\n---\n"})
+    assert run(root, "new", "event", "kahvit", "--lang", "en") == 0
+    assert run(root, "new", "news", "uutinen", "--lang", "da") == 0
+    assert (root / "content/news/2026-11-20-uutinen.da.md").is_file()
+    text = (root / "content/events/kahvit.en.md").read_text(encoding="utf-8")
+    assert "start:" not in text and "content/events/kahvit.fi.md" in text
+    assert build_ok(root).diagnostics.items == []
+
+
+def test_new_refuses_a_language_the_site_does_not_have(make_site, capsys):
+    root = make_site({})
+    assert run(root, "new", "page", "sida", "--lang", "sv") == 2
+    assert "'sv' is not one of the site's languages (da, fi, en)" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_busy_port_before_building(make_site, capsys):
+    import socket
+
+    root = make_site(SITE)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--root", str(root), "--templates", TEMPLATES, "--port", str(port)]) == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in capsys.readouterr().out
+    assert not (root / ".sitegen-serve").exists()
+
+
+def test_the_preview_never_takes_over_a_built_output(make_site, capsys):
+    root = make_site(SITE)
+    assert run(root, "build", "--templates", TEMPLATES) == 0
+    assert main(["serve", "--root", str(root), "--templates", TEMPLATES, "--output", str(root / "output"),
+                 "--port", str(free_port())]) == 2
+    assert "is not a sitegen preview" in capsys.readouterr().out
