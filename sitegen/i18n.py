@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -103,6 +103,18 @@ def _meaning(value):
 def _conflict(key: str, first: str, second: str, location: Location, diagnostics: Diagnostics) -> None:
     diagnostics.error("i18n.conflict", f"{key}: disagrees with {first}",
                       location, "write a shared fact in one translation only, or the same in each")
+
+
+def published_only(grouped: Grouped, drafts: bool) -> Grouped:
+    """Leave out draft texts (unless `drafts`), and the items with no text left."""
+    kept = {}
+    for kind in ("networks", "events", "news", "pages"):
+        kept[kind] = {}
+        for slug, item in getattr(grouped, kind).items():
+            texts = {lang: t for lang, t in item.texts.items() if drafts or not t.draft}
+            if texts:
+                kept[kind][slug] = item if len(texts) == len(item.texts) else replace(item, texts=texts)
+    return Grouped(kept["networks"], kept["events"], kept["news"], kept["pages"], grouped.facts)
 
 
 # -- fallbacks ----------------------------------------------------------------------------

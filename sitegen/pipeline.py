@@ -17,7 +17,7 @@ import jinja2
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .history import event_revisions
-from .i18n import group_translations, load_catalogs, missing_catalogs
+from .i18n import group_translations, load_catalogs, missing_catalogs, published_only
 from .markup import Markup
 from .plan import OutputJob, plan_site
 from .render.feeds import meetings_feed, news_feed
@@ -137,12 +137,11 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
     sources = load_sources(options.content_dir, options.root, config, diagnostics)
     translations, people_list = validate_sources(sources, config, now.date(), diagnostics)
-    published = [t for t in translations if options.drafts or not t.text.draft]
-    unpublished = {(t.kind, t.slug) for t in translations} - {(t.kind, t.slug) for t in published}
-    grouped = group_translations(published, config, diagnostics)
+    every_item = group_translations(translations, config, diagnostics)
+    grouped = published_only(every_item, options.drafts)
     people = {person.id: person for person in people_list}
-    resolve_references(grouped, people, {(s.kind, s.slug) for s in sources}, unpublished, diagnostics)
-    body_links = resolve_body_links(grouped, people, markup or Markup(), diagnostics)
+    resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
+    body_links = resolve_body_links(every_item, grouped, people, markup or Markup(), diagnostics)
     check_languages(grouped, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())

@@ -24,16 +24,19 @@ REFERENCES = (
 )
 
 
-def resolve_references(grouped: Grouped, people: dict[str, Person], existing: set[tuple[str, str]],
-                       unpublished: set[tuple[str, str]], diagnostics: Diagnostics) -> None:
-    """Report every reference to an item that does not exist or is not published.
+def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, Person],
+                       existing: set[tuple[str, str]], diagnostics: Diagnostics) -> None:
+    """Report every reference to an item that does not exist, or that a published item makes
+    to one that is not published.
 
-    `existing` holds (kind, id) of every content file, valid or not: a reference to an item
-    whose own file has errors is not wrong, and saying so would only mislead. `unpublished`
-    holds the items left out as drafts.
+    `grouped` holds every item, drafts too, so that a draft is checked before the day it is
+    published; `published` what is built. `existing` holds (kind, id) of every content file,
+    valid or not: a reference to an item whose own file has errors is not wrong, and saying
+    so would only mislead.
     """
     sources = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news}
-    published = {"networks": grouped.networks, "people": people}
+    targets = {"networks": published.networks, "people": people}
+    all_targets = {"networks": grouped.networks, "people": people}
     for kind, field, target_kind in REFERENCES:
         known = {slug for k, slug in existing if k == target_kind}
         for slug, record in sorted(sources[kind].items()):
@@ -41,14 +44,15 @@ def resolve_references(grouped: Grouped, people: dict[str, Person], existing: se
             fact = grouped.facts.get((kind, slug, field))
             refs = value if isinstance(value, tuple) else (value,)
             for index, ref in enumerate(refs):
-                if ref is None or ref in published[target_kind]:
+                if ref is None or ref in targets[target_kind]:
                     continue
                 noun = "network" if target_kind == "networks" else "person"
                 where = fact.items[index] if fact and fact.items else fact.location if fact else None
-                if (target_kind, ref) in unpublished:
-                    diagnostics.error("ref.draft", f"{field}: {noun} '{ref}' is not published yet "
-                                      "(a draft, or its publish_date is to come)", where,
-                                      "publish it too, or build with --drafts")
+                if ref in all_targets[target_kind]:
+                    if slug in getattr(published, kind):  # a draft may name a draft
+                        diagnostics.error("ref.draft", f"{field}: {noun} '{ref}' is not published yet "
+                                          "(a draft, or its publish_date is to come)", where,
+                                          "publish it too, or build with --drafts")
                 elif ref not in known:
                     diagnostics.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'", where,
                                       did_you_mean(ref, known))
@@ -65,21 +69,25 @@ _CONTENT_FILE = re.compile(
 BodyLinks = dict[str, dict[str, tuple[str, str]]]  # text path -> link target -> (kind, id)
 
 
-def resolve_body_links(grouped: Grouped, people: dict[str, Person], markup: Markup,
+def resolve_body_links(grouped: Grouped, published: Grouped, people: dict[str, Person], markup: Markup,
                        diagnostics: Diagnostics) -> BodyLinks:
     """Find the links in Markdown bodies to other content files; report those that lead nowhere.
 
     Editors link files as their git host's preview does (``[the network](../networks/kemi.fi.md)``,
     with or without the language); the site turns each into the item's page for the reader's
-    language. A relative link to anything but a content file would be dead on the site.
+    language. A relative link to anything but a content file would be dead on the site, and
+    so would a link from a published text to a draft. Drafts' own links are checked too.
     """
     items = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news,
              "pages": grouped.pages, "people": people}
+    shown = {"networks": published.networks, "events": published.events, "news": published.news,
+             "pages": published.pages, "people": people}
     found: BodyLinks = {}
     for kind in ("networks", "events", "news", "pages"):
-        for record in items[kind].values():
-            for text in record.texts.values():
-                found[text.path] = _links_of(text, markup, items, diagnostics)
+        for slug, record in items[kind].items():
+            for lang, text in record.texts.items():
+                is_shown = slug in shown[kind] and lang in shown[kind][slug].texts
+                found[text.path] = _links_of(text, markup, shown if is_shown else items, diagnostics)
     return found
 
 

@@ -291,3 +291,23 @@ def test_the_preview_never_takes_over_a_built_output(make_site, capsys):
     assert main(["serve", "--root", str(root), "--templates", TEMPLATES, "--output", str(root / "output"),
                  "--port", str(free_port())]) == 2
     assert "is not a sitegen preview" in capsys.readouterr().out
+
+
+def test_a_draft_is_checked_before_the_day_it_is_published(make_site):
+    root = make_site({"content/news/2026-11-20-uutinen.fi.md":
+                      "---\ntitle: Uutinen\ndraft: true\nnetwork: kemi-perhekeskuss\n---\n"
+                      "Katso [verkosto](../networks/eioleolemassa.fi.md).\n"})
+    assert build_errors(root) == [
+        "content/news/2026-11-20-uutinen.fi.md:4: error: network: unknown network 'kemi-perhekeskuss' "
+        "[ref.network]",
+        "content/news/2026-11-20-uutinen.fi.md:6: error: body: the link '../networks/eioleolemassa.fi.md' "
+        "leads to no published item [link.dead]\n  hint: link another content file, e.g. "
+        "../networks/<slug>.fi.md"]
+
+
+def test_a_published_text_may_not_link_a_draft(make_site):
+    root = make_site({**DRAFTS, "content/pages/tietoa.fi.md":
+                      "---\ntitle: Tietoa\n---\nKatso [luonnos](luonnos.fi.md).\n"})
+    assert [e.split(" [")[0] for e in build_errors(root)] == [
+        "content/pages/tietoa.fi.md:4: error: body: the link 'luonnos.fi.md' leads to no published item"]
+    build_ok(root, drafts=True, output_dir=root / "preview")
