@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, Location
-from .render.feeds import meetings_feed_url, news_feed_url
-from .render.sitemap import sitemap_url
 from .site import Site
 from .urls import Urls, page_count
 
@@ -87,14 +85,14 @@ def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
 
 def _feed_jobs(site: Site, urls: Urls) -> list[OutputJob]:
     """Atom feeds of news and of meetings, per language and per network; sitemap and robots."""
-    jobs = [OutputJob(_file(urls, sitemap_url(urls)), "sitemap"),
+    jobs = [OutputJob(_file(urls, urls.sitemap()), "sitemap"),
             OutputJob("robots.txt", "robots")]
     places = [(lang, None) for lang in site.config.codes]
     places += [(lang, slug) for slug, network in sorted(site.networks.items())
                for lang in sorted(network.texts)]
     for lang, network in places:
-        jobs.append(OutputJob(_file(urls, news_feed_url(urls, lang, network)), "atom-news", lang, network))
-        jobs.append(OutputJob(_file(urls, meetings_feed_url(urls, lang, network)), "atom-meetings",
+        jobs.append(OutputJob(_file(urls, urls.news_feed(lang, network)), "atom-news", lang, network))
+        jobs.append(OutputJob(_file(urls, urls.meetings_feed(lang, network)), "atom-meetings",
                               lang, network))
     return jobs
 

@@ -13,6 +13,7 @@ from .errors import Diagnostics, Location, did_you_mean
 from .i18n import Grouped
 from .markup import Markup
 from .records import Person
+from .schema import SLUG_RE
 
 # (kind, field, the kind it refers to)
 REFERENCES = (
@@ -44,8 +45,8 @@ def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, P
             fact = grouped.facts.get((kind, slug, field))
             refs = value if isinstance(value, tuple) else (value,)
             for index, ref in enumerate(refs):
-                if ref is None or ref in targets[target_kind]:
-                    continue
+                if ref is None or ref in targets[target_kind] or not SLUG_RE.match(ref):
+                    continue  # (not an id: an author written as a name)
                 noun = "network" if target_kind == "networks" else "person"
                 where = fact.items[index] if fact and fact.items else fact.location if fact else None
                 if ref in all_targets[target_kind]:

@@ -70,8 +70,8 @@ def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics):
     for folder, dirs, files in os.walk(content_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.startswith("."):
-                continue
+            if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
+                continue  # hidden files and editors' backups and autosaves
             path = Path(folder) / name
             if path.is_symlink() and not path.resolve().is_relative_to(top):
                 diagnostics.error("source.symlink", "links to a file outside content/; refused",

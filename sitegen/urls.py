@@ -83,6 +83,17 @@ class Urls:
             return f"{self.calendar_region(lang, region)}calendar.ics"
         return f"{self.home(lang)}calendar.ics"
 
+    def news_feed(self, lang: str, network: str | None = None) -> str:
+        """The Atom feed of news: ``/<lang>/feed.xml``, or a network's."""
+        return f"{self.item('networks', network, lang) if network else self.home(lang)}feed.xml"
+
+    def meetings_feed(self, lang: str, network: str | None = None) -> str:
+        """The Atom feed of new and changed meetings: ``/<lang>/meetings.xml``, or a network's."""
+        return f"{self.item('networks', network, lang) if network else self.home(lang)}meetings.xml"
+
+    def sitemap(self) -> str:
+        return f"{self.prefix}sitemap.xml"
+
     @property
     def domain(self) -> str:
         """The site's host name, the right-hand side of calendar UIDs."""

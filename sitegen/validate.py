@@ -53,7 +53,7 @@ def shared_values(kind: str, region: str | None) -> dict[str, Callable[[Any], An
         "events": {"network": s.slug, "contacts": s.list_of(s.slug), "start": f.date_or_datetime,
                    "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone,
                    "status": f.status, "moved_from": f.date_or_datetime, "sequence": s.integer},
-        "news": {"network": s.slug, "author": s.slug},
+        "news": {"network": s.slug, "author": s.text},  # a person's id, or a name as text
         "pages": {},
     }[kind]
 

@@ -12,7 +12,7 @@ from sitegen.errors import Diagnostics
 from sitegen.markup import Markup
 from sitegen.pipeline import load_site
 from sitegen.records import Revision
-from sitegen.render.feeds import meetings_feed, meetings_feed_url, news_feed, news_feed_url
+from sitegen.render.feeds import meetings_feed, news_feed
 from sitegen.urls import Urls
 
 BASE = "https://example.org"
@@ -110,9 +110,9 @@ def test_the_feeds_live_under_the_language_and_the_network():
     config = SiteConfig({"*": "t"}, {}, (Language("fi", "Suomi", "fi_FI", ()),), "fi",
                         "https://example.org/verkostot/", "Europe/Helsinki")
     urls = Urls(config)
-    assert (news_feed_url(urls, "fi"), news_feed_url(urls, "fi", "lahti")) == (
+    assert (urls.news_feed("fi"), urls.news_feed("fi", "lahti")) == (
         "/verkostot/fi/feed.xml", "/verkostot/fi/networks/lahti/feed.xml")
-    assert (meetings_feed_url(urls, "fi"), meetings_feed_url(urls, "fi", "lahti")) == (
+    assert (urls.meetings_feed("fi"), urls.meetings_feed("fi", "lahti")) == (
         "/verkostot/fi/meetings.xml", "/verkostot/fi/networks/lahti/meetings.xml")
 
 

@@ -50,3 +50,21 @@ def test_a_network_lists_its_own_news(make_site):
     assert len(own.select(".news-list li")) == 3
     assert soup(root / "output/en/networks/kemi/index.html").select_one(
         "#section-news").parent.find("a", string="All news")["href"] == "/en/networks/kemi/news/"
+
+
+def test_a_post_names_its_author_by_person_record_or_as_written(make_site):
+    root = make_site({"content/people/anna.yaml": "name: Anna Berg\n",
+                      "content/news/2026-01-02-a.en.md": "---\ntitle: A\nauthor: anna\n---\n",
+                      "content/news/2026-01-03-b.en.md": "---\ntitle: B\nauthor: Milla Rantakari\n---\n"})
+    build_ok(root)
+    bylines = [soup(root / f"output/en/news/{slug}/index.html").find(class_="byline").text
+               for slug in ("a", "b")]
+    assert bylines == ["2 January 2026 · Anna Berg", "3 January 2026 · Milla Rantakari"]
+
+
+def test_an_author_written_as_an_id_must_be_a_person(make_site):
+    from conftest import build_errors
+
+    root = make_site({"content/news/2026-01-02-a.en.md": "---\ntitle: A\nauthor: anna\n---\n"})
+    assert build_errors(root) == [
+        "content/news/2026-01-02-a.en.md:3: error: author: unknown person 'anna' [ref.person]"]

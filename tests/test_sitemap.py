@@ -11,7 +11,7 @@ from conftest import options
 from sitegen.errors import Diagnostics
 from sitegen.pipeline import load_site
 from sitegen.plan import OutputJob, plan_site
-from sitegen.render.sitemap import robots_txt, sitemap, sitemap_url
+from sitegen.render.sitemap import robots_txt, sitemap
 from sitegen.urls import Urls
 
 BASE = "https://example.org"
@@ -158,5 +158,5 @@ def test_a_site_under_a_path_has_its_sitemap_and_pages_there(make_site):
     found = parse(sitemap(site, urls, plan_site(site, urls, Path(root / "nostatic"), Diagnostics())))
     assert all(loc.startswith(f"{BASE}/verkostot/") for loc in found)
     assert found[f"{BASE}/verkostot/"]["alternates"]["x-default"] == f"{BASE}/verkostot/"
-    assert sitemap_url(urls) == "/verkostot/sitemap.xml"
+    assert urls.sitemap() == "/verkostot/sitemap.xml"
     assert f"Sitemap: {BASE}/verkostot/sitemap.xml" in robots_txt(urls).decode()

@@ -38,20 +38,6 @@ _HREF = re.compile(r'href="([^"]*)"')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # no XML 1.0 has them
 
 
-# -- where the feeds live (candidates for urls.py) ------------------------------------------
-
-def news_feed_url(urls: Urls, lang: str, network: str | None = None) -> str:
-    """``/<lang>/feed.xml``, or ``/<lang>/networks/<slug>/feed.xml`` for one network."""
-    base = urls.item("networks", network, lang) if network else urls.home(lang)
-    return f"{base}feed.xml"
-
-
-def meetings_feed_url(urls: Urls, lang: str, network: str | None = None) -> str:
-    """``/<lang>/meetings.xml``, or ``/<lang>/networks/<slug>/meetings.xml``."""
-    base = urls.item("networks", network, lang) if network else urls.home(lang)
-    return f"{base}meetings.xml"
-
-
 # -- the feeds --------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +63,14 @@ def news_feed(site: Site, urls: Urls, lang: str, translations: Translations, mar
         url, text = urls.item_for("news", post.slug, post.texts, lang)
         page = urls.absolute(url)
         day = dt.datetime.combine(post.date, dt.time(), zone)
-        person = site.people.get(post.author) if post.author else None
+        person = site.people.get(post.author) if post.author else None  # else a name as written
         entries.append(Entry(
             id=news_entry_id(urls, post.slug, post.date, text.lang), title=text.title, link=page,
-            lang=text.lang, updated=day, published=day, author=person.name if person else None,
+            lang=text.lang, updated=day, published=day, author=person.name if person else post.author,
             summary=text.summary, content=_content(site, urls, lang, text, markup, page)))
     title, page = _title_and_page(site, urls, lang, network, _("%(name)s – news"),
                                   _("%(site)s – news"), "news")
-    return _feed(site, urls, lang, title, news_feed_url(urls, lang, network), page, entries)
+    return _feed(site, urls, lang, title, urls.news_feed(lang, network), page, entries)
 
 
 def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
@@ -108,7 +94,7 @@ def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     title, page = _title_and_page(site, urls, lang, network, _("%(name)s – meetings"),
                                   _("%(site)s – meetings"), "events")
-    return _feed(site, urls, lang, title, meetings_feed_url(urls, lang, network), page,
+    return _feed(site, urls, lang, title, urls.meetings_feed(lang, network), page,
                  entries[:LIMIT])
 
 

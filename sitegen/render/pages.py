@@ -171,7 +171,12 @@ class PageRenderer(Views):
         return {**self.page(text.title, self.urls.item("news", slug, self.lang), post.texts),
                 "post": post, "text": text, "body": self.body(text),
                 "network": self.link("networks", post.network) if post.network else None,
-                "author": self.contact(post.author) if post.author else None}
+                "author": self._author(post.author)}
+
+    def _author(self, author: str | None) -> str | None:
+        """The author's name: the person's when `author` is a person's id, else as written."""
+        person = self.site.people.get(author) if author else None
+        return person.name if person else author
 
     def _page(self, slug: str, key: None) -> dict[str, Any]:
         page = self.site.pages[slug]

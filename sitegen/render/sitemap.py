@@ -39,14 +39,10 @@ class Job(Protocol):
     slug: str | None
 
 
-def sitemap_url(urls: Urls) -> str:
-    return f"{urls.prefix}sitemap.xml"
-
-
 def robots_txt(urls: Urls) -> bytes:
     """Allow everything and name the sitemap (crawlers read ``robots.txt`` only at the host's
     root, so a site under a path must have its host serve this there)."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(sitemap_url(urls))}\n".encode()
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
 
 
 def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
