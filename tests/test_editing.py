@@ -71,6 +71,11 @@ def test_drafts_and_future_pages_are_left_out_unless_asked_for(make_site):
              for slug in ("tulossa", "luonnos")]
     assert marks == ["Luonnos: ei vielä julkaistu"] * 2
     assert soup(root / "preview/fi/networks/kemi/index.html").find(class_="draft-mark") is None
+    search = soup(root / "preview/fi/search/index.html")
+    badges = {a.text: a.find_next_sibling(class_="draft-badge")
+              for a in search.select(".search-fallback li > a")}
+    assert {title: badge.text if badge else None for title, badge in badges.items()} == {
+        "Kemin verkosto": None, "Kahvit": None, "Luonnos": "Luonnos", "Tulossa": "Luonnos"}
 
 
 def test_a_page_is_published_from_its_publish_date(make_site):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
@@ -33,6 +33,7 @@ class ItemLink:
     title: str
     summary: str | None
     lang: str
+    draft: bool = False   # shown only with --drafts, and then marked wherever it is linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class Views:
         items = {"networks": self.site.networks, "events": self.site.events,
                  "news": self.site.news, "pages": self.site.pages}[kind]
         url, text = self.urls.item_for(kind, slug, items[slug].texts, self.lang)
-        return ItemLink(url, text.title, text.summary, text.lang)
+        return ItemLink(url, text.title, text.summary, text.lang, text.draft)
 
     def meeting(self, occurrence: Occurrence) -> Meeting:
         """An occurrence for a listing, linked to its own page (a series' meeting has one)."""
@@ -84,7 +85,7 @@ class Views:
         link = self.link("events", event.slug)
         if event.recurrence:
             url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
-            link = ItemLink(url, link.title, link.summary, link.lang)
+            link = replace(link, url=url)
         return Meeting(occurrence, event, link, network, self._region(event))
 
     def _region(self, event: Event) -> str | None:
