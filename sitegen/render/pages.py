@@ -64,17 +64,17 @@ class PageRenderer(Views):
         return {**self.page(site_title, self.urls.home(self.lang), x_default=self.urls.root()),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()[:HOME_LIMIT]],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news()[:HOME_LIMIT]],
-                "networks": self.networks_list()}
+                "networks": self.networks_list(), "searchable": False}
 
     def _networks(self, slug: None, key: None) -> dict[str, Any]:
         return {**self.page(self.gettext("Networks"), self.urls.section(self.lang, "networks")),
-                "networks": self.networks_list()}
+                "networks": self.networks_list(), "searchable": False}
 
     def _events(self, slug: None, key: None) -> dict[str, Any]:
         return {**self.page(self.gettext("Meetings"), self.urls.section(self.lang, "events")),
                 "upcoming": [self.meeting(o) for o in self.site.upcoming()],
                 "series": [self.meeting_series(e) for e in self.site.series()],
-                "past": [self.meeting(o) for o in self.site.past()]}
+                "past": [self.meeting(o) for o in self.site.past()], "searchable": False}
 
     def _news(self, network: str | None, key: str) -> dict[str, Any]:
         """One page of the news listing, of the whole site or (all on one page) of a network."""
@@ -90,7 +90,7 @@ class PageRenderer(Views):
         pagination = [(n, self.urls.news_page(self.lang, n, network)) for n in range(1, pages + 1)]
         return {**self.page(title, self.urls.news_page(self.lang, number, network), texts),
                 "posts": [(post, self.link("news", post.slug)) for post in posts],
-                "pagination": pagination if pages > 1 else [], "number": number}
+                "pagination": pagination if pages > 1 else [], "number": number, "searchable": False}
 
     def _contacts(self, slug: None, key: None) -> dict[str, Any]:
         networks_of: dict[str, list[ItemLink]] = {}
