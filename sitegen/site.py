@@ -33,6 +33,7 @@ class Site:
     occurrences: tuple[Occurrence, ...]  # every occurrence in time order
     occurrences_by_network: dict[str | None, tuple[Occurrence, ...]]  # each in time order
     occurrences_by_event: dict[str, tuple[Occurrence, ...]]
+    occurrences_by_month: dict[tuple[int, int], tuple[Occurrence, ...]]  # by (year, month), local
     events_by_network: dict[str, tuple[str, ...]]
     news_by_network: dict[str, tuple[str, ...]]
     revisions: dict[str, Revision]       # per event slug; see `revision`
@@ -66,9 +67,9 @@ class Site:
 
     def series(self, network: str | None = None) -> list[Event]:
         """Repeating meetings that have not ended, by slug."""
-        return [event for slug, event in sorted(self.events.items())
-                if event.recurrence and not self.series_ended(event)
-                and (network is None or event.network == network)]
+        slugs = self.events_by_network.get(network, ()) if network else sorted(self.events)
+        return [self.events[slug] for slug in slugs
+                if self.events[slug].recurrence and not self.series_ended(self.events[slug])]
 
     def series_ended(self, event: Event) -> bool:
         """Whether a series' last meeting (by `until`) is over."""
@@ -94,15 +95,7 @@ class Site:
 
     def occurrences_in_month(self, first: dt.date) -> list[Occurrence]:
         """The occurrences starting in the month of `first` (by local date), in time order."""
-        return list(self._by_month.get((first.year, first.month), ()))
-
-    @functools.cached_property
-    def _by_month(self) -> dict[tuple[int, int], list[Occurrence]]:
-        months: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
-        for occurrence in self.occurrences:
-            start = occurrence.start
-            months[start.year, start.month].append(occurrence)
-        return months
+        return list(self.occurrences_by_month.get((first.year, first.month), ()))
 
     @functools.cached_property
     def _regions(self) -> dict[str, str]:
@@ -143,14 +136,17 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
     occurrences = expand_all(grouped.events, window)
     by_network: dict[str | None, list[Occurrence]] = defaultdict(list)
     by_event: dict[str, list[Occurrence]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
     for occurrence in occurrences:  # in time order, so each index is too
         by_network[grouped.events[occurrence.event].network].append(occurrence)
         by_event[occurrence.event].append(occurrence)
+        by_month[occurrence.start.year, occurrence.start.month].append(occurrence)
     return Site(config=config, now=now, networks=grouped.networks, people=people,
                 events=grouped.events, news=grouped.news, pages=grouped.pages,
                 occurrences=occurrences, window=window,
                 occurrences_by_network={k: tuple(v) for k, v in by_network.items()},
                 occurrences_by_event={k: tuple(v) for k, v in by_event.items()},
+                occurrences_by_month={k: tuple(v) for k, v in by_month.items()},
                 events_by_network={k: tuple(v) for k, v in events_by_network.items()},
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},
