@@ -8,28 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .history import event_revisions
-from .i18n import group_translations, load_catalogs, missing_catalogs, published_only
+from .i18n import group_translations, missing_catalogs, published_only
 from .markup import Markup
 from .plan import OutputJob, plan_site
-from .render.feeds import meetings_feed, news_feed
-from .render.ics import render_feed, render_occurrence
-from .render.pages import PageRenderer
-from .render.sitemap import robots_txt, sitemap
+from .render.jobs import JobRenderer, render_all
 from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
 from .sources import load_sources
-from .templating import make_environment
 from .urls import Urls
 from .validate import validate_sources
 from .writer import MARKER, UnsafeOutput, check_output_folder, write_site
@@ -90,7 +83,9 @@ def produce(options: BuildOptions, diagnostics: Diagnostics,
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     _stop_on_errors(diagnostics, options.strict)
-    files = list(render_jobs(jobs, site, urls, options, diagnostics, markup))
+    renderer = JobRenderer(site, urls, options.templates_dir, markup, jobs)
+    files = [(job.path, data) for job, data in render_all(jobs, renderer.render, options.root,
+                                                           options.templates_dir, diagnostics)]
     _stop_on_errors(diagnostics, options.strict)
     return jobs, files
 
@@ -149,57 +144,6 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     revisions = event_revisions(options.root, event_files, built_at, diagnostics)
     _stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links)
-
-
-def render_jobs(jobs: list[OutputJob], site: Site, urls: Urls, options: BuildOptions,
-                diagnostics: Diagnostics, markup: Markup) -> Iterator[tuple[str, bytes]]:
-    """Render every job to bytes; template errors are reported with template file and line."""
-    catalogs = load_catalogs(site.config)
-    pages = {}
-    for lang in site.config.codes:
-        env = make_environment(options.templates_dir, lang, site.config, catalogs[lang], urls)
-        pages[lang] = PageRenderer(site, env, catalogs[lang], lang, urls, markup, catalogs)
-    pages[None] = pages[site.config.default_language]
-    occurrences = {(o.event, o.key): o for o in site.occurrences}
-    other_outputs: dict[str, Callable[[OutputJob], bytes]] = {
-        "static": lambda job: Path(job.source).read_bytes(),
-        "atom-news": lambda job: news_feed(site, urls, job.lang, catalogs[job.lang], markup, job.slug),
-        "atom-meetings": lambda job: meetings_feed(site, urls, job.lang, catalogs[job.lang], job.slug),
-        "ics-feed": lambda job: render_feed(site, urls, job.lang, catalogs[job.lang], network=job.slug,
-                                            region=job.key),
-        "ics-event": lambda job: render_occurrence(site, urls, job.lang, catalogs[job.lang],
-                                                   occurrences[job.slug, job.key]),
-        "sitemap": lambda job: sitemap(site, urls, jobs),
-        "robots": lambda job: robots_txt(urls),
-    }
-    failures: dict[tuple[Location, str], list[str]] = {}
-    for job in jobs:
-        if job.kind in other_outputs:
-            yield job.path, other_outputs[job.kind](job)
-            continue
-        try:
-            yield job.path, pages[job.lang].render(job.kind, job.slug, job.key)
-        except jinja2.TemplateSyntaxError as exc:
-            path = display_path(Path(exc.filename), options.root) if exc.filename else exc.name
-            diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))
-            return
-        except jinja2.TemplateError as exc:
-            failures.setdefault((_template_location(exc, options), str(exc)), []).append(job.path)
-    for (location, message), paths in failures.items():  # one error per mistake, not per page
-        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
-        diagnostics.error("tpl.render", f"{message} (rendering {paths[0]}{more})", location)
-
-
-def _template_location(exc: Exception, options: BuildOptions) -> Location:
-    """Return the innermost template line of a render error (Jinja rewrites tracebacks)."""
-    location = Location(display_path(options.templates_dir, options.root))
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml")):
-            location = Location(display_path(Path(filename), options.root), tb.tb_lineno)
-        tb = tb.tb_next
-    return location
 
 
 def _check_catalogs(config: SiteConfig, options: BuildOptions, diagnostics: Diagnostics) -> None:

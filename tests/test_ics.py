@@ -21,6 +21,7 @@ from icalendar import Calendar, Timezone, vDuration
 from conftest import NOW, SITE_YAML, options, write_files
 from sitegen.errors import Diagnostics
 from sitegen.pipeline import load_site
+from sitegen.reads import Memo
 from sitegen.records import Revision
 from sitegen.render.ics import VTIMEZONES, render_feed, render_occurrence
 from sitegen.urls import Urls
@@ -111,14 +112,15 @@ def site(root):
 @pytest.fixture(scope="module")
 def feeds(site, catalogs):
     """Every feed of the fixture site: (lang, network or None) → bytes."""
-    return {(lang, network): render_feed(site, Urls(site.config), lang, catalogs[lang], network)
+    return {(lang, network): render_feed(site, Urls(site.config), lang, catalogs[lang], Memo(), network)
             for lang in LANGS for network in (None, *NETWORKS)}
 
 
 @pytest.fixture(scope="module")
 def singles(site, catalogs):
     """The single-meeting file of every occurrence in each language it is written in."""
-    return {(lang, o.event, o.key): render_occurrence(site, Urls(site.config), lang, catalogs[lang], o)
+    return {(lang, o.event, o.key): render_occurrence(site, Urls(site.config), lang, catalogs[lang], Memo(),
+                                                      o.event, o.key)
             for o in site.occurrences for lang in site.events[o.event].texts}
 
 
@@ -132,7 +134,7 @@ def parse(data: bytes) -> Calendar:
 
 
 def feed(site, catalogs, lang: str, network: str | None = None) -> Calendar:
-    return parse(render_feed(site, Urls(site.config), lang, catalogs[lang], network))
+    return parse(render_feed(site, Urls(site.config), lang, catalogs[lang], Memo(), network))
 
 
 def by_uid(data: bytes) -> dict:
@@ -362,7 +364,7 @@ def test_the_same_input_gives_the_same_bytes_with_events_ordered_by_start_and_ui
                                                                                   catalogs):
     again = load(root)
     for (lang, network), data in feeds.items():
-        assert render_feed(again, Urls(again.config), lang, catalogs[lang], network) == data
+        assert render_feed(again, Urls(again.config), lang, catalogs[lang], Memo(), network) == data
         keys = [(utc(e.start, site.events[slug_of(e)].timezone), str(e["UID"])) for e in parse(data).events]
         assert keys == sorted(keys)
 

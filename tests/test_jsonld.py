@@ -13,6 +13,7 @@ from conftest import PROJECT, options
 from sitegen.errors import Diagnostics
 from sitegen.i18n import load_catalogs
 from sitegen.pipeline import load_site
+from sitegen.reads import Memo
 from sitegen.render.ics import render_occurrence
 from sitegen.render.jsonld import event_data, network_data, script_tag, series_data
 from sitegen.templating import make_environment
@@ -159,8 +160,8 @@ def test_the_instants_are_those_of_the_ics_and_the_pages_time_element(load, fact
     env = make_environment(PROJECT / "templates", "da", site.config,
                            load_catalogs(site.config)["da"], urls)
     assert data["startDate"] == env.filters["isodate"](occurrence.start)
-    ics = Calendar.from_ical(render_occurrence(site, urls, "da", load_catalogs(site.config)["da"],
-                                               occurrence))
+    ics = Calendar.from_ical(render_occurrence(site, urls, "da", load_catalogs(site.config)["da"], Memo(),
+                                               occurrence.event, occurrence.key))
     [vevent] = ics.walk("VEVENT")
     start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
     if isinstance(start, dt.datetime):

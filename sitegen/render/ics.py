@@ -14,14 +14,16 @@ See the calendar study (shared reference, calendar.md) sections 1 and 7.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from babel.support import Translations
-from icalendar import Calendar, Component, Timezone, vText
+from icalendar import Calendar, Timezone, vText
 from icalendar import Event as VEvent
 
 from ..dates import Dates
 from ..i18n import pick, pick_text
+from ..reads import Memo
 from ..records import Event, Person
 from ..recurrence import Occurrence, span
 from ..site import Site
@@ -55,16 +57,17 @@ def _eu_vtimezone(tzid: str, hours: int, standard: str, summer: str) -> str:
 VTIMEZONES = {zone[0]: _eu_vtimezone(*zone) for zone in _EU_ZONES}
 
 
-def vtimezone(tzid: str) -> Timezone:
+@functools.cache
+def vtimezone(tzid: str) -> bytes:
     """The VTIMEZONE of `tzid`: hand-written for the EU zones, icalendar's for any other."""
     if tzid in VTIMEZONES:
-        return Timezone.from_ical(VTIMEZONES[tzid])
-    return Timezone.from_tzid(tzid)
+        return Timezone.from_ical(VTIMEZONES[tzid]).to_ical()
+    return Timezone.from_tzid(tzid).to_ical()
 
 
 # -- the two kinds of file ----------------------------------------------------------------
 
-def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
+def render_feed(site: Site, urls: Urls, lang: str, translations: Translations, memo: Memo,
                 network: str | None = None, region: str | None = None) -> bytes:
     """The subscription feed of the whole site, one network or one region, for `lang`.
 
@@ -101,17 +104,18 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations,
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", "PT12H")   # a timedelta here would be written "12:00:00"
     calendar.add("UID", uid)
-    writer = VEventWriter(site, urls, lang, translations)
+    writer = VEventWriter(site, urls, lang, translations, memo)
     kept = [o for o in occurrences if in_feed(o, site.events[o.event], site.now)]
     return _finish(calendar, writer, kept)
 
 
-def render_occurrence(site: Site, urls: Urls, lang: str, translations: Translations,
-                      occurrence: Occurrence) -> bytes:
+def render_occurrence(site: Site, urls: Urls, lang: str, translations: Translations, memo: Memo,
+                      event: str, key: str) -> bytes:
     """One meeting's "add to calendar" file: METHOD:PUBLISH and the VEVENT of the feeds."""
     calendar = _calendar(lang)
     calendar.add("METHOD", "PUBLISH")
-    return _finish(calendar, VEventWriter(site, urls, lang, translations), [occurrence])
+    occurrence = next(o for o in site.occurrences_of(event) if o.key == key)
+    return _finish(calendar, VEventWriter(site, urls, lang, translations, memo), [occurrence])
 
 
 def occurrence_uid(occurrence: Occurrence, urls: Urls) -> str:
@@ -141,12 +145,16 @@ def _calendar(lang: str) -> Calendar:
 
 
 def _finish(calendar: Calendar, writer: VEventWriter, occurrences: list[Occurrence]) -> bytes:
-    """Add the VEVENTs ordered by (DTSTART in UTC, UID), then the zones they use before them."""
-    for occurrence in sorted(occurrences, key=writer.order):
-        calendar.add_component(writer.vevent(occurrence))
-    zones: list[Component] = [vtimezone(tzid) for tzid in sorted(calendar.get_missing_tzids())]
-    calendar.subcomponents[:0] = zones
-    return calendar.to_ical()
+    """The calendar's properties, the zones its VEVENTs use, then the VEVENTs ordered by
+    (DTSTART in UTC, UID).
+
+    Each VEVENT is serialised once per build and language (a meeting is in many feeds) and
+    the calendar is joined from the pieces, as `Calendar.to_ical` would join them.
+    """
+    vevents = [writer.vevent_ical(occurrence) for occurrence in sorted(occurrences, key=writer.order)]
+    tzids = sorted(set().union(*(tzids for _, tzids in vevents)))
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *map(vtimezone, tzids), *(ical for ical, _ in vevents), b"END:VCALENDAR", end])
 
 
 # -- one VEVENT ---------------------------------------------------------------------------
@@ -154,14 +162,23 @@ def _finish(calendar: Calendar, writer: VEventWriter, occurrences: list[Occurren
 class VEventWriter:
     """Writes the VEVENT of an occurrence for visitors of one language."""
 
-    def __init__(self, site: Site, urls: Urls, lang: str, translations: Translations):
-        self.site, self.urls, self.lang = site, urls, lang
+    def __init__(self, site: Site, urls: Urls, lang: str, translations: Translations, memo: Memo):
+        self.site, self.urls, self.lang, self.memo = site, urls, lang, memo
         self.gettext = translations.gettext
         self.dates = Dates(translations, site.config.language(lang).locale)
 
     def order(self, occurrence: Occurrence) -> tuple[dt.datetime, str]:
         zone = zoneinfo.ZoneInfo(self.site.events[occurrence.event].timezone)
         return _instant(occurrence.start, zone).astimezone(dt.UTC), occurrence_uid(occurrence, self.urls)
+
+    def vevent_ical(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
+        """The VEVENT as written in a calendar, and the TZIDs it uses."""
+        def compute() -> tuple[bytes, frozenset[str]]:
+            vevent = self.vevent(occurrence)
+            holder = Calendar()
+            holder.add_component(vevent)
+            return vevent.to_ical(), frozenset(holder.get_missing_tzids())
+        return self.memo.get(self.site, ("vevent", self.lang, occurrence), compute)
 
     def vevent(self, occurrence: Occurrence) -> VEvent:
         event = self.site.events[occurrence.event]

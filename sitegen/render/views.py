@@ -6,7 +6,6 @@ lookups and fallbacks. `Views` builds them; `pages` and `calendar` compose them 
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,6 +18,7 @@ from ..calendar_links import google_subscribe_url, outlook_subscribe_urls, webca
 from ..dates import Dates
 from ..i18n import pick
 from ..markup import Markup
+from ..reads import Memo
 from ..records import Event, Person, Text
 from ..recurrence import Occurrence
 from ..site import Site, region_slug
@@ -65,8 +65,9 @@ class Views:
     """Builds the values pages of one language show."""
 
     def __init__(self, site: Site, env: jinja2.Environment, translations: Translations,
-                 lang: str, urls: Urls, markup: Markup, catalogs: dict[str, Translations]):
+                 lang: str, urls: Urls, markup: Markup, catalogs: dict[str, Translations], memo: Memo):
         self.site, self.env, self.lang, self.urls, self.markup = site, env, lang, urls, markup
+        self.memo = memo
         self.gettext = translations.gettext
         self.catalogs = catalogs  # every language's, for the pages that speak them all
         self.config = site.config
@@ -144,17 +145,15 @@ class Views:
     def networks_list(self) -> list[ItemLink]:
         return [link for _, link in self.networks_by_title()]
 
-    @functools.cached_property
-    def _networks_by_title(self) -> list[tuple[str, ItemLink]]:
-        links = [(slug, self.link("networks", slug)) for slug in self.site.networks]
-        return sorted(links, key=lambda pair: pair[1].title.casefold())
-
     def networks_by_title(self) -> list[tuple[str, ItemLink]]:
         """Every network as (slug, link), in the alphabetical order of the titles shown.
 
         Worked out once per language: every calendar page lists them all.
         """
-        return self._networks_by_title
+        def by_title() -> list[tuple[str, ItemLink]]:
+            links = [(slug, self.link("networks", slug)) for slug in self.site.networks]
+            return sorted(links, key=lambda pair: pair[1].title.casefold())
+        return self.memo.get(self.site, ("networks by title", self.lang), by_title)
 
     def subscribe_links(self, feed: str, name: str) -> dict[str, str]:
         """Ways to subscribe to an ICS feed: its https and webcal URLs, Google, Outlook."""

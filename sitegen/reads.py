@@ -1,0 +1,136 @@
+"""What an output file reads of the `Site`, recorded while it renders.
+
+The preview re-renders only the files whose reads changed. Rather than declaring by hand what
+each kind of page depends on (and forgetting something), a job renders against `SiteReads`,
+a stand-in for the `Site` that notes every record and index it hands out: ``("events",
+"kemi")`` for one event, ``("events",)`` for all of them, ``("now",)`` for a plain attribute.
+Site methods run on the stand-in too, so ``site.upcoming("kemi")`` records exactly the
+occurrences and events it looked at. `value_of` reads a key back from any `Site`, so the
+reads of the last build can be compared with a new one.
+
+`Memo` keeps fragments that many files share (one meeting's VEVENT, the sorted list of
+networks) together with their reads: a file using a remembered fragment inherits them, and a
+change forgets only the fragments it touched.
+"""
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from .site import Site
+
+Key = tuple  # (site attribute,) or (site attribute, item key)
+MISSING = object()
+
+
+class SiteReads:
+    """A `Site` that records what is read of it into `reads`."""
+
+    __slots__ = ("_site", "reads")
+
+    def __init__(self, site: Site, reads: set[Key] | None = None):
+        self._site = site
+        self.reads = reads if reads is not None else set()
+
+    def __getattr__(self, name: str) -> Any:
+        member = getattr(type(self._site), name, None)
+        if isinstance(member, types.FunctionType):
+            return types.MethodType(member, self)  # runs on the stand-in: its reads are recorded
+        value = getattr(self._site, name)
+        if isinstance(value, dict):
+            return MappingReads(self, name, value)
+        self.reads.add((name,))
+        return value
+
+    @contextmanager
+    def recording(self) -> Iterator[set[Key]]:
+        """Collect the reads of a block on their own (they count for the job as well)."""
+        outer, self.reads = self.reads, set()
+        try:
+            yield self.reads
+        finally:
+            outer.update(self.reads)
+            self.reads = outer
+
+
+class MappingReads(Mapping):
+    """One of the `Site`'s dicts; a lookup records the item, anything wider the whole dict."""
+
+    __slots__ = ("_owner", "_name", "_data")
+
+    def __init__(self, owner: SiteReads, name: str, data: dict):
+        self._owner, self._name, self._data = owner, name, data
+
+    def __getitem__(self, key: Hashable) -> Any:
+        self._owner.reads.add((self._name, key))
+        return self._data[key]
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        self._owner.reads.add((self._name, key))
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._owner.reads.add((self._name, key))
+        return key in self._data
+
+    def _whole(self) -> dict:
+        self._owner.reads.add((self._name,))
+        return self._data
+
+    def __iter__(self) -> Iterator:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def keys(self):
+        return self._whole().keys()
+
+    def items(self):
+        return self._whole().items()
+
+    def values(self):
+        return self._whole().values()
+
+
+def value_of(site: Site, key: Key) -> Any:
+    """What `key` reads in `site` (`MISSING` for an item that is not there)."""
+    value = getattr(site, key[0])
+    return value.get(key[1], MISSING) if len(key) == 2 else value
+
+
+def changed_keys(old: Site, new: Site, keys: Iterable[Key]) -> set[Key]:
+    """The keys whose values differ between two sites."""
+    return {key for key in keys if value_of(old, key) != value_of(new, key)}
+
+
+class Memo:
+    """Fragments computed once and shared by the files that show them."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Hashable, tuple[Any, frozenset[Key]]] = {}
+
+    def get(self, site: Site | SiteReads, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The fragment `key`, computed by `compute` the first time."""
+        entry = self._entries.get(key)
+        if entry is None:
+            if isinstance(site, SiteReads):
+                with site.recording() as reads:
+                    value = compute()
+                entry = (value, frozenset(reads))
+            else:
+                entry = (compute(), frozenset())
+            self._entries[key] = entry
+        elif isinstance(site, SiteReads):
+            site.reads.update(entry[1])
+        return entry[0]
+
+    def forget(self, changed: set[Key]) -> None:
+        """Drop the fragments that read any changed key."""
+        self._entries = {key: entry for key, entry in self._entries.items()
+                         if changed.isdisjoint(entry[1])}
+
+    def keys_read(self) -> set[Key]:
+        return set().union(*(reads for _, reads in self._entries.values()))

@@ -1,0 +1,102 @@
+"""One renderer for every kind of output file: set up once per build, then a job at a time.
+
+Templates are compiled and catalogs loaded once; `render` may be handed a stand-in for the
+site (`reads.SiteReads`) so that the preview learns what each file reads.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import jinja2
+
+from ..errors import Diagnostics, Location, display_path
+from ..i18n import load_catalogs
+from ..markup import Markup
+from ..reads import Memo, SiteReads
+from ..site import Site
+from ..templating import make_environment
+from ..urls import Urls
+from .feeds import meetings_feed, news_feed
+from .ics import render_feed, render_occurrence
+from .pages import PageRenderer
+from .sitemap import robots_txt, sitemap
+
+
+class Job(Protocol):
+    """What rendering needs of a `plan.OutputJob` (plan is a later layer than render)."""
+
+    path: str
+    kind: str
+    lang: str | None
+    slug: str | None
+    key: str | None
+    source: str | None
+
+
+class JobRenderer:
+    """Renders any job of a build to bytes."""
+
+    def __init__(self, site: Site, urls: Urls, templates_dir: Path, markup: Markup, jobs: list[Job]):
+        self.site, self.urls, self.markup = site, urls, markup
+        self.jobs = jobs
+        self.memo = Memo()
+        self.catalogs = load_catalogs(site.config)
+        self.pages = {lang: PageRenderer(site, make_environment(templates_dir, lang, site.config,
+                                                                self.catalogs[lang], urls),
+                                         self.catalogs[lang], lang, urls, markup, self.catalogs, self.memo)
+                      for lang in site.config.codes}
+        self.pages[None] = self.pages[site.config.default_language]
+        self._other: dict[str, Callable[[Job, Site], bytes]] = {
+            "static": lambda job, site: Path(job.source).read_bytes(),
+            "atom-news": lambda job, site: news_feed(site, urls, job.lang, self.catalogs[job.lang],
+                                                     markup, job.slug),
+            "atom-meetings": lambda job, site: meetings_feed(site, urls, job.lang, self.catalogs[job.lang],
+                                                             job.slug),
+            "ics-feed": lambda job, site: render_feed(site, urls, job.lang, self.catalogs[job.lang],
+                                                      self.memo, network=job.slug, region=job.key),
+            "ics-event": lambda job, site: render_occurrence(site, urls, job.lang, self.catalogs[job.lang],
+                                                             self.memo, job.slug, job.key),
+            "sitemap": lambda job, site: sitemap(site, urls, self.jobs),
+            "robots": lambda job, site: robots_txt(urls),
+        }
+
+    def render(self, job: Job, site: Site | SiteReads | None = None) -> bytes:
+        """The bytes of `job`, reading the site through `site` (the build's own by default)."""
+        site = site or self.site
+        if job.kind in self._other:
+            return self._other[job.kind](job, site)
+        page = self.pages[job.lang]
+        page.site = site
+        return page.render(job.kind, job.slug, job.key)
+
+
+def render_all(jobs: Iterable[Job], render: Callable[[Job], bytes], root: Path, templates_dir: Path,
+               diagnostics: Diagnostics) -> Iterator[tuple[Job, bytes]]:
+    """Render each job; a template mistake is reported once, at its template file and line."""
+    failures: dict[tuple[Location, str], list[str]] = {}
+    for job in jobs:
+        try:
+            yield job, render(job)
+        except jinja2.TemplateSyntaxError as exc:
+            path = display_path(Path(exc.filename), root) if exc.filename else exc.name
+            diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))
+            return
+        except jinja2.TemplateError as exc:
+            failures.setdefault((_template_location(exc, root, templates_dir), str(exc)), []).append(job.path)
+    for (location, message), paths in failures.items():  # one error per mistake, not per page
+        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+        diagnostics.error("tpl.render", f"{message} (rendering {paths[0]}{more})", location)
+
+
+def _template_location(exc: Exception, root: Path, templates_dir: Path) -> Location:
+    """Return the innermost template line of a render error (Jinja rewrites tracebacks)."""
+    location = Location(display_path(templates_dir, root))
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            location = Location(display_path(Path(filename), root), tb.tb_lineno)
+        tb = tb.tb_next
+    return location
