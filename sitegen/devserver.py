@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from .errors import BuildFailed, Diagnostics
-from .markup import Markup
-from .pipeline import BuildOptions, check_output, produce
-from .writer import PREVIEW_MARKER, UpdateReport, update_site
+from .incremental import IncrementalBuild
+from .pipeline import BuildOptions, check_output
+from .writer import PREVIEW_MARKER, UpdateReport, apply_changes, update_site
 
 OVERLAY = """<div id="sitegen-errors" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:9999;\
 max-height:60vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#fff3f3;color:#5c0000;\
@@ -33,41 +33,62 @@ class Rebuild:
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     diagnostics: Diagnostics | None = None
+    rendered: tuple[str, ...] = ()
 
 
 class Preview:
-    """Rebuilds the preview folder; remembers the last good files to show errors over them."""
+    """Rebuilds the preview folder; shows errors over the last good pages until they are fixed."""
 
     def __init__(self, options: BuildOptions):
         self.options = options
-        self.last_good: dict[str, bytes] = {}
-        self.markup = Markup()  # remembers converted bodies from one rebuild to the next
+        self.build = IncrementalBuild(options)
+        self.overlay: bytes | None = None   # the errors now shown over every page
 
     def rebuild(self) -> Rebuild:
         """Build again; write only what changed, or the last good pages with the errors."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
+        output_dir = self.options.output_dir
         try:
-            _, files = produce(self.options, diagnostics, self.markup)
+            changes = self.build.rebuild(diagnostics)
         except BuildFailed as failed:
-            report = update_site(self._with_overlay(failed.diagnostics), self.options.output_dir)
+            report = self._show_errors(failed.diagnostics)
             return Rebuild(False, time.perf_counter() - started, report.written, report.removed,
                            failed.diagnostics)
-        self.last_good = dict(files)
-        report: UpdateReport = update_site(files, self.options.output_dir)
-        return Rebuild(True, time.perf_counter() - started, report.written, report.removed, diagnostics)
+        if changes.first:
+            report = update_site(changes.writes, output_dir)
+        else:
+            report = apply_changes(output_dir, [*changes.writes, *self._cleaned(changes)], changes.removed)
+        self.overlay = None
+        return Rebuild(True, time.perf_counter() - started, report.written, report.removed, diagnostics,
+                       changes.rendered)
 
-    def _with_overlay(self, diagnostics: Diagnostics) -> list[tuple[str, bytes]]:
-        overlay = OVERLAY.format(escape("\n".join(d.format() for d in diagnostics.sorted())))
-        if not self.last_good:  # broken from the start: a page that shows the errors anywhere
-            page = f"<!DOCTYPE html><title>sitegen</title><body>{overlay}</body>".encode()
-            return [("index.html", page), ("404.html", page)]
-        shown = []
-        for path, data in self.last_good.items():
-            if path.endswith(".html"):
-                data = data.replace(b"</body>", overlay.encode("utf-8") + b"\n</body>", 1)
-            shown.append((path, data))
-        return shown
+    def _show_errors(self, diagnostics: Diagnostics) -> UpdateReport:
+        overlay = OVERLAY.format(escape("\n".join(d.format() for d in diagnostics.sorted()))).encode()
+        if not self.build.outputs:  # broken from the start: a page that shows the errors anywhere
+            page = b"<!DOCTYPE html><title>sitegen</title><body>" + overlay + b"</body>"
+            return update_site([("index.html", page), ("404.html", page)], self.options.output_dir)
+        writes = []
+        for path in self._pages():
+            data = self._read(path).replace(b"</body>", overlay + b"\n</body>", 1)
+            writes.append((path, data))
+        self.overlay = overlay
+        return apply_changes(self.options.output_dir, writes, ())
+
+    def _cleaned(self, changes) -> list[tuple[str, bytes]]:
+        """The pages that still show an error overlay and were not rewritten, without it."""
+        if self.overlay is None:
+            return []
+        rewritten = {path for path, _ in changes.writes}
+        return [(path, self._read(path)) for path in self._pages() if path not in rewritten]
+
+    def _pages(self) -> list[str]:
+        return [path for path in self.build.outputs if path.endswith(".html")]
+
+    def _read(self, path: str) -> bytes:
+        """A page as served, without the error overlay it may show."""
+        data = (self.options.output_dir / path).read_bytes()
+        return data.replace(self.overlay + b"\n", b"", 1) if self.overlay else data
 
 
 def serve(options: BuildOptions, host: str, port: int, log: Callable[[str], None]) -> int:
@@ -125,5 +146,6 @@ def describe(rebuild: Rebuild) -> str:
         return f"{problems}\nnot rebuilt ({rebuild.seconds:.2f} s); the last good site stays served"
     changed = [*rebuild.written, *(f"{path} (removed)" for path in rebuild.removed)]
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    summary = f"rebuilt in {rebuild.seconds:.2f} s: {len(changed)} file(s) changed"
+    summary = (f"rebuilt in {rebuild.seconds:.2f} s ({len(rebuild.rendered)} file(s) rendered): "
+               f"{len(changed)} file(s) changed")
     return f"{summary}: {shown}" if changed else summary

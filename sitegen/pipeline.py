@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
+from .filecache import LoadCache
 from .history import event_revisions
 from .i18n import group_translations, missing_catalogs, published_only
 from .markup import Markup
@@ -82,11 +83,11 @@ def produce(options: BuildOptions, diagnostics: Diagnostics,
     site = load_site(options, diagnostics, markup)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
-    _stop_on_errors(diagnostics, options.strict)
+    stop_on_errors(diagnostics, options.strict)
     renderer = JobRenderer(site, urls, options.templates_dir, markup, jobs)
     files = [(job.path, data) for job, data in render_all(jobs, renderer.render, options.root,
                                                            options.templates_dir, diagnostics)]
-    _stop_on_errors(diagnostics, options.strict)
+    stop_on_errors(diagnostics, options.strict)
     return jobs, files
 
 
@@ -105,16 +106,19 @@ def check(options: BuildOptions) -> Diagnostics:
     diagnostics = Diagnostics()
     site = load_site(options, diagnostics)
     plan_site(site, Urls(site.config), options.templates_dir / "static", diagnostics)
-    _stop_on_errors(diagnostics, options.strict)
+    stop_on_errors(diagnostics, options.strict)
     return diagnostics
 
 
-def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | None = None) -> Site:
+def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | None = None,
+              cache: LoadCache | None = None) -> Site:
     """Read, validate and resolve all content into a `Site`.
 
     `markup` converts bodies to find their links; passing the renderer's means each body is
-    converted once per build.
+    converted once per build. A `cache` kept between loads (the preview's) reads again only
+    the files that changed.
     """
+    cache = cache or LoadCache()
     config = load_config(options.content_dir, options.root)
     if not (options.templates_dir / "base.html").is_file():
         diagnostics.error("config.templates", "no templates here (base.html is missing)",
@@ -130,8 +134,8 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     zone = zoneinfo.ZoneInfo(config.timezone)
     now = options.now or dt.datetime.now(dt.UTC)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
-    sources = load_sources(options.content_dir, options.root, config, diagnostics)
-    translations, people_list = validate_sources(sources, config, now.date(), diagnostics)
+    sources = load_sources(options.content_dir, options.root, config, diagnostics, cache.parsed)
+    translations, people_list = validate_sources(sources, config, now.date(), diagnostics, cache.validated)
     every_item = group_translations(translations, config, diagnostics)
     grouped = published_only(every_item, options.drafts)
     people = {person.id: person for person in people_list}
@@ -142,7 +146,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}
     revisions = event_revisions(options.root, event_files, built_at, diagnostics)
-    _stop_on_errors(diagnostics, options.strict)
+    stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links)
 
 
@@ -154,7 +158,7 @@ def _check_catalogs(config: SiteConfig, options: BuildOptions, diagnostics: Diag
                           f"-d sitegen/locale -l {lang}")
 
 
-def _stop_on_errors(diagnostics: Diagnostics, strict: bool) -> None:
+def stop_on_errors(diagnostics: Diagnostics, strict: bool) -> None:
     if strict:
         diagnostics.promote_warnings()
     if diagnostics.has_errors:

@@ -132,5 +132,8 @@ class Memo:
         self._entries = {key: entry for key, entry in self._entries.items()
                          if changed.isdisjoint(entry[1])}
 
-    def keys_read(self) -> set[Key]:
-        return set().union(*(reads for _, reads in self._entries.values()))
+    def snapshot(self) -> dict:
+        return dict(self._entries)
+
+    def restore(self, snapshot: dict) -> None:
+        self._entries = snapshot

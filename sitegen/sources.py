@@ -10,10 +10,12 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Diagnostics, Location, display_path
+from .filecache import FileCache, stamp
 from .yamlpos import YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
@@ -39,45 +41,66 @@ class SourceFile:
     date: str | None = None  # news: the date in the file name
 
 
-def load_sources(content_dir: Path, root: Path, config: SiteConfig,
-                 diagnostics: Diagnostics) -> list[SourceFile]:
-    """Read every content file under `content_dir`, reporting files that cannot be used."""
+def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics: Diagnostics,
+                 cache: FileCache | None = None) -> list[SourceFile]:
+    """Read every content file under `content_dir`, reporting files that cannot be used.
+
+    A `cache` kept between loads parses only the files written since the last one.
+    """
+    cache = cache or FileCache()
+    cache.use(None)
+    shown_dir = display_path(content_dir, root)
     sources = []
-    for path in _walk(content_dir, root, diagnostics):
-        shown = display_path(path, root)
-        relative = path.relative_to(content_dir)
-        if relative.as_posix() == CONFIG_FILE:
+    for path, relative in _walk(content_dir, root, diagnostics):
+        shown = f"{shown_dir}/{relative}"
+        if relative == CONFIG_FILE:
             continue
-        kind = relative.parts[0] if len(relative.parts) == 2 else None
-        if kind not in KINDS:
-            diagnostics.error("source.unexpected", f"'{relative.as_posix()}' is not where content goes",
+        kind, _, name = relative.partition("/")
+        if kind not in KINDS or "/" in name:
+            diagnostics.error("source.unexpected", f"'{relative}' is not where content goes",
                               Location(shown),
                               f"content files go in {', '.join(k + '/' for k in KINDS)}")
             continue
-        identity = _identity(kind, path.name, shown, config, diagnostics)
-        text = _read_text(path, shown, diagnostics)
-        if identity is None or text is None:
+        identity = _identity(kind, name, shown, config, diagnostics)
+        if identity is None:
             continue
-        source = _parse(text, shown, kind, *identity, diagnostics)
+        source = cache.get(shown, _stamp(path), partial(_load, path, shown, kind, identity), diagnostics)
         if source is not None:
             sources.append(source)
+    cache.forget_unseen()
     return sources
 
 
-def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics):
-    """Yield content files in a stable order; refuse links that lead outside `content_dir`."""
-    top = content_dir.resolve()
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
-                continue  # hidden files and editors' backups and autosaves
-            path = Path(folder) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(top):
-                diagnostics.error("source.symlink", "links to a file outside content/; refused",
-                                  Location(display_path(path, root)))
-                continue
-            yield path
+def _stamp(path: Path):
+    try:
+        return stamp(path)
+    except OSError:
+        return None  # unreadable: `_read_text` says why
+
+
+def _load(path: Path, shown: str, kind: str, identity: tuple, diagnostics: Diagnostics) -> SourceFile | None:
+    text = _read_text(path, shown, diagnostics)
+    return None if text is None else _parse(text, shown, kind, *identity, diagnostics)
+
+
+def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str = ""):
+    """Yield (path, path relative to `content_dir`) of each content file in a stable order;
+    refuse links that lead outside `content_dir`."""
+    folder = content_dir / relative if relative else content_dir
+    with os.scandir(folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
+            continue  # hidden files and editors' backups and autosaves
+        path, inside = Path(entry.path), f"{relative}/{name}" if relative else name
+        if entry.is_symlink() and not path.resolve().is_relative_to(content_dir.resolve()):
+            diagnostics.error("source.symlink", "links to a file outside content/; refused",
+                              Location(display_path(path, root)))
+        elif entry.is_dir():
+            yield from _walk(content_dir, root, diagnostics, inside)
+        else:
+            yield path, inside
 
 
 def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics: Diagnostics):

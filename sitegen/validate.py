@@ -11,6 +11,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from babel import Locale
@@ -19,6 +20,7 @@ from . import fields as f
 from . import schema as s
 from .config import SiteConfig
 from .errors import Diagnostics, Location, Severity
+from .filecache import FileCache
 from .records import Event, Network, NewsPost, Page, Person, Recurrence, Text
 from .sources import SourceFile
 
@@ -65,21 +67,27 @@ SHARED_MAPPINGS: dict[str, dict[str, Callable[[s.FieldReader], Any]]] = {
 
 
 def validate_sources(sources: list[SourceFile], config: SiteConfig, today: dt.date,
-                     diagnostics: Diagnostics) -> tuple[list[Translation], list[Person]]:
+                     diagnostics: Diagnostics, cache: FileCache | None = None
+                     ) -> tuple[list[Translation], list[Person]]:
     """Validate every source file; return the translations and the people.
 
-    `today` decides whether a `publish_date` has come: a text before it is a draft.
+    `today` decides whether a `publish_date` has come: a text before it is a draft. A `cache`
+    kept between loads validates only the files parsed anew.
     """
+    cache = cache or FileCache()
+    cache.use((config, today))
     translations, people = [], []
     for source in sources:
         if source.kind == "people":
-            person = validate_person(source, config, diagnostics)
+            person = cache.get(source.path, source, partial(validate_person, source, config), diagnostics)
             if person:
                 people.append(person)
         else:
-            translation = validate_translation(source, config, today, diagnostics)
+            translation = cache.get(source.path, source, partial(validate_translation, source, config, today),
+                                    diagnostics)
             if translation:
                 translations.append(translation)
+    cache.forget_unseen()
     return translations, people
 
 

@@ -109,31 +109,43 @@ class UpdateReport:
 
 
 def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateReport:
-    """Make `output_dir` hold exactly `files`, writing only what changed (for the preview).
+    """Make `output_dir` hold exactly `files`, writing only what differs from what is there
+    (the preview's first build; later rebuilds know what changed: `apply_changes`)."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    wanted = dict([*files, (PREVIEW_MARKER, PREVIEW_MARKER_TEXT)])
+    writes = [(relative, data) for relative, data in wanted.items()
+              if not _holds(output_dir / relative, data)]
+    strays = [path.relative_to(output_dir).as_posix() for path in output_dir.rglob("*")
+              if path.is_file() and path.relative_to(output_dir).as_posix() not in wanted]
+    return apply_changes(output_dir, writes, strays)
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+
+
+def apply_changes(output_dir: Path, writes: Iterable[tuple[str, bytes]],
+                  removals: Iterable[str]) -> UpdateReport:
+    """Write and remove files in `output_dir`, each on its own (for the preview).
 
     Each file is replaced atomically (a temporary file, then a rename), so a browser reloading
-    meanwhile reads the old or the new page, never half of one; unchanged files keep their
+    meanwhile reads the old or the new page, never half of one; files not written keep their
     modification time, so live reload fires only for real changes.
     """
-    output_dir.mkdir(parents=True, exist_ok=True)
-    wanted = {}
     written = []
-    for relative, data in [*files, (PREVIEW_MARKER, PREVIEW_MARKER_TEXT)]:
-        wanted[relative] = True
+    for relative, data in writes:
         target = output_dir / relative
-        if target.is_file() and target.read_bytes() == data:
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, target)
         written.append(relative)
-    removed = []
-    for path in sorted(output_dir.rglob("*"), reverse=True):
-        relative = path.relative_to(output_dir).as_posix()
-        if path.is_file() and relative not in wanted:
-            path.unlink()
-            removed.append(relative)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return UpdateReport(tuple(written), tuple(sorted(removed)))
+    removed = sorted(removals)
+    for relative in removed:
+        path = output_dir / relative
+        path.unlink(missing_ok=True)
+        for folder in path.parents:  # the folders it leaves empty
+            if folder == output_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return UpdateReport(tuple(written), tuple(removed))

@@ -7,11 +7,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 
 # Lower layers first (design.md): load, then write, then the entry points.
-ORDER = ["errors", "yamlpos", "schema", "config", "sources", "records", "history", "fields",
-         "validate", "i18n", "markup", "resolve", "recurrence", "site", "reads", "dates", "urls", "calendar_links",
+ORDER = ["errors", "filecache", "yamlpos", "schema", "config", "sources", "records", "history", "fields",
+         "validate", "i18n", "markup", "resolve", "recurrence", "site", "reads", "dates", "urls",
+         "calendar_links",
          "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.feeds", "render.sitemap", "render.pages", "render.jobs",
-         "plan", "writer", "search", "pipeline", "devserver", "starters", "cli", "__main__"]
+         "plan", "writer", "search", "pipeline", "incremental", "devserver", "starters", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:

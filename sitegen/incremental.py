@@ -1,0 +1,132 @@
+"""The preview's rebuilds: render again only the files whose inputs changed.
+
+Each output file keeps what it read of the `Site` when it was last rendered (`reads`) and a
+digest of its bytes. A rebuild loads the content (files unchanged since the last load are not
+parsed again: `filecache`), plans, works out which of the recorded reads have a different
+value in the new site, and renders only the files that read one of those, the files that are
+new, and the ones whose plan entry changed. A change to what every file reads (templates,
+interface catalogs, site.yaml, the build's moment) renders everything. Only files whose bytes
+differ are written.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildFailed, Diagnostics
+from .filecache import LoadCache
+from .i18n import LOCALE_DIR
+from .markup import Markup
+from .pipeline import BuildOptions, load_site, stop_on_errors
+from .plan import OutputJob, plan_site
+from .reads import Key, SiteReads, changed_keys
+from .render.jobs import JobRenderer, render_all
+from .site import Site
+from .urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    job: OutputJob
+    reads: frozenset[Key]
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a rebuild decided: files to write (only those whose bytes changed), files gone."""
+
+    writes: tuple[tuple[str, bytes], ...]
+    removed: tuple[str, ...]
+    rendered: tuple[str, ...]   # the files rendered to find those writes
+    first: bool     # nothing was known before: compare with what is in the folder
+
+
+class IncrementalBuild:
+    """The last good build of a preview session, and how to get from it to the next."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.cache = LoadCache()
+        self.markup = Markup()  # converted bodies, kept from one rebuild to the next
+        self.site: Site | None = None
+        self.renderer: JobRenderer | None = None
+        self.setup: tuple | None = None
+        self.jobs: list[OutputJob] = []
+        self.outputs: dict[str, Output] = {}
+        self.keys: set[Key] = set()   # everything any output file has read
+
+    def rebuild(self, diagnostics: Diagnostics) -> Changes:
+        """Load, plan and render what changed; raise `BuildFailed` and keep the state on errors."""
+        options = self.options
+        site = load_site(options, diagnostics, self.markup, self.cache)
+        urls = Urls(site.config)
+        jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
+        stop_on_errors(diagnostics, options.strict)
+        setup = (site.config, site.now, site.built_at, site.window,
+                 _digests(options.templates_dir), _digests(LOCALE_DIR))
+        first = self.renderer is None or setup != self.setup
+        if first:
+            renderer = JobRenderer(site, urls, options.templates_dir, self.markup, jobs)
+            previous, changed = {}, set()
+        else:
+            renderer, previous = self.renderer, self.outputs
+            changed = changed_keys(self.site, site, self.keys)
+            renderer.memo.forget(changed)
+        kept_memo = renderer.memo.snapshot()
+        renderer.site, renderer.jobs = site, jobs
+        plan_changed = jobs != self.jobs
+        dirty = [job for job in jobs if _dirty(job, previous.get(job.path), changed, plan_changed)]
+        reads: dict[str, frozenset[Key]] = {}
+
+        def render(job: OutputJob) -> bytes:
+            recorder = SiteReads(site)
+            data = renderer.render(job, recorder)
+            reads[job.path] = frozenset(recorder.reads)
+            return data
+
+        rendered = list(render_all(dirty, render, options.root, options.templates_dir, diagnostics))
+        try:
+            stop_on_errors(diagnostics, options.strict)
+        except BuildFailed:
+            renderer.memo.restore(kept_memo)  # its fragments of the failed site would be stale
+            raise
+        outputs = {job.path: previous[job.path] for job in jobs if job.path in previous}
+        writes = []
+        for job, data in rendered:
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            old = outputs.get(job.path)
+            if old is None or old.digest != digest or first:
+                writes.append((job.path, data))
+            outputs[job.path] = Output(job, reads[job.path], digest)
+            self.keys.update(reads[job.path])
+        removed = tuple(sorted(previous.keys() - outputs.keys()))
+        self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
+        if first:
+            self.keys = set().union(*(output.reads for output in outputs.values()))
+        return Changes(tuple(writes), removed, tuple(job.path for job, _ in rendered), first)
+
+
+def _dirty(job: OutputJob, previous: Output | None, changed: set[Key], plan_changed: bool) -> bool:
+    """Whether `job` must be rendered again."""
+    if previous is None or previous.job != job or job.kind == "static":  # assets: re-read, cheap
+        return True
+    if job.kind == "sitemap" and plan_changed:  # it lists the plan's pages
+        return True
+    return not changed.isdisjoint(previous.reads)
+
+
+def _digests(folder: Path) -> tuple:
+    """The contents of the files every page reads (templates, catalogs; assets are jobs).
+
+    Digests, not time stamps: these few small files are cheap to read, and an edit is never
+    missed however quickly it follows the last one.
+    """
+    return tuple((path.as_posix(), hashlib.blake2b(path.read_bytes()).digest())
+                 for path in sorted(_files(folder)))
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    return (p for p in folder.rglob("*") if p.is_file() and "static" not in p.relative_to(folder).parts)

@@ -1,0 +1,138 @@
+"""The preview's incremental rebuilds: after any edit the folder equals a build from scratch,
+and only the files that read what changed are rendered again."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import sitegen.sources
+from conftest import PROJECT, options, write_files
+from sitegen.devserver import Preview
+
+NETWORK = "---\ntitle: Kemin verkosto\ncontacts: [milla]\n---\nKatso [kahvit](../events/kahvit.fi.md).\n"
+SERIES = ("---\ntitle: Lahden kahvit\nnetwork: lahti\nstart: 2026-12-04 08:30\nend: 2026-12-04 10:00\n"
+          "repeat:\n  rule: every friday\n  until: 2027-02-26\n---\nJoka perjantai.\n")
+SITE = {
+    "content/networks/kemi.fi.md": NETWORK,
+    "content/networks/kemi.en.md": "---\ntitle: Kemi network\n---\n",
+    "content/networks/lahti.fi.md": "---\ntitle: Lahti\nregion: Päijät-Häme\n---\n",
+    "content/people/milla.yaml": "name: Milla Rantakari\nemail: milla@example.fi\n",
+    "content/events/kahvit.fi.md": "---\ntitle: Kahvit\nnetwork: kemi\nstart: 2026-12-03 08:30\n"
+                                   "end: 2026-12-03 10:00\ncontacts: [milla]\n---\nTervetuloa.\n",
+    "content/events/lahden-kahvit.fi.md": SERIES,
+    "content/news/2026-11-01-uutinen.fi.md": "---\ntitle: Uutinen\nnetwork: kemi\nauthor: milla\n---\nHei.\n",
+    "content/pages/tietoa.fi.md": "---\ntitle: Tietoa\n---\nSivu.\n",
+}
+
+EDITS = {
+    "an event's title": {"content/events/kahvit.fi.md": lambda text: text.replace("Kahvit", "Aamukahvit")},
+    "an event's body": {"content/events/kahvit.fi.md": lambda text: text + "Lisää tietoa.\n"},
+    "a series' rule": {"content/events/lahden-kahvit.fi.md":
+                       lambda text: text.replace("every friday", "every 2 weeks on friday")},
+    "a cancelled date": {"content/events/lahden-kahvit.fi.md":
+                         lambda text: text.replace("\n---\nJoka", "\n  cancelled: [2026-12-18]\n---\nJoka")},
+    "a new translation": {"content/events/kahvit.en.md": lambda _: "---\ntitle: Coffee\n---\n"},
+    "a person's name": {"content/people/milla.yaml": lambda text: text.replace("Milla", "Milja")},
+    "a network's region": {"content/networks/lahti.fi.md": lambda text: text.replace("Päijät", "Pohjois")},
+    "a renamed news post": {"content/news/2026-11-01-uutinen.fi.md": None,
+                            "content/news/2026-11-02-uutinen.fi.md":
+                                lambda _: SITE["content/news/2026-11-01-uutinen.fi.md"]},
+    "a deleted page": {"content/pages/tietoa.fi.md": None},
+    "a template": {"templates/base.html": lambda text: text.replace("</footer>", "<p>Hei</p></footer>")},
+    "the site's title": {"content/site.yaml": lambda text: text.replace("Verkostot", "Verkostomme")},
+}
+
+
+@pytest.fixture
+def project(make_site):
+    root = make_site(SITE)
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    return root
+
+
+def apply(root: Path, edit: dict) -> None:
+    for relative, change in edit.items():
+        path = root / relative
+        if change is None:
+            path.unlink()
+        else:
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            write_files(root, {relative: change(old)})
+
+
+def folder(path: Path) -> dict[str, bytes]:
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def from_scratch(root: Path, name: str) -> dict[str, bytes]:
+    fresh = Preview(options(root, templates_dir=root / "templates", output_dir=root / name))
+    assert fresh.rebuild().ok
+    return folder(root / name)
+
+
+def test_after_each_edit_the_preview_equals_a_build_from_scratch(project):
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    assert session.rebuild().ok
+    for number, (name, edit) in enumerate(EDITS.items()):
+        apply(project, edit)
+        rebuild = session.rebuild()
+        assert rebuild.ok, name
+        assert rebuild.written, name
+        assert folder(project / "preview") == from_scratch(project, f"fresh-{number}"), name
+
+
+def test_after_a_broken_edit_is_fixed_the_preview_equals_a_build_from_scratch(project):
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    event = project / "content/events/kahvit.fi.md"
+    good = event.read_text(encoding="utf-8")
+    event.write_text(good.replace("network: kemi", "network: kem"), encoding="utf-8")
+    assert not session.rebuild().ok
+    event.write_text(good.replace("Kahvit", "Iltakahvit"), encoding="utf-8")
+    assert session.rebuild().ok
+    assert folder(project / "preview") == from_scratch(project, "fresh")
+
+
+def test_a_rebuild_after_no_change_renders_only_the_static_assets(project):
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    again = session.rebuild()
+    assert again.written == ()
+    assert again.rendered and all(path.startswith("static/") for path in again.rendered)
+
+
+def test_an_edit_renders_only_the_files_that_read_the_item(project):
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    everything = session.rebuild().rendered
+    apply(project, EDITS["a series' rule"])
+    rendered = set(session.rebuild().rendered) - {p for p in everything if p.startswith("static/")}
+    assert "fi/events/lahden-kahvit/index.html" in rendered
+    assert "fi/networks/lahti/calendar.ics" in rendered
+    untouched = {"fi/events/kahvit/index.html", "fi/events/kahvit/20261203.ics",
+                 "fi/networks/kemi/index.html", "fi/networks/kemi/calendar.ics",
+                 "fi/news/uutinen/index.html", "fi/tietoa/index.html", "fi/contacts/index.html"}
+    assert rendered.isdisjoint(untouched)
+    assert len(rendered) < len(everything) / 2
+
+
+def test_an_unchanged_content_file_is_not_parsed_again(project, monkeypatch):
+    hour_ago = time.time() - 3600
+    for path in (project / "content").rglob("*"):
+        os.utime(path, (hour_ago, hour_ago))
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    parsed = []
+    real_parse = sitegen.sources._parse
+
+    def parse(text, shown, *rest):
+        parsed.append(shown)
+        return real_parse(text, shown, *rest)
+
+    monkeypatch.setattr(sitegen.sources, "_parse", parse)
+    apply(project, EDITS["an event's body"])
+    assert session.rebuild().ok
+    assert parsed == ["content/events/kahvit.fi.md"]
