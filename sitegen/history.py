@@ -14,8 +14,12 @@ history gives both. The rules:
 - An uncommitted significant edit counts once more, at `fallback`. Without git, or for files
   git does not know: ``Revision(0, fallback)``.
 
-Speed: one ``git log --raw`` over the events folders and one ``git cat-file --batch`` for all
-blobs, whatever the number of events or commits.
+`text_dates` reads the same history for translators: when each translation file's text
+(title, summary, body) was first written and last changed, so that a translation older than
+its original's last change can be pointed out. Changes of shared facts do not count.
+
+Speed: one ``git log --raw`` over the folders and one ``git cat-file --batch`` for all blobs,
+whatever the number of files or commits.
 """
 from __future__ import annotations
 
@@ -27,7 +31,10 @@ import os
 import posixpath
 import subprocess
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -41,38 +48,96 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "diff.relative=false", "-c", "log.s
            "-c", "color.ui=never", "--no-pager", "--literal-pathspecs")   # output whatever the config says
 FileFacts = tuple[str, tuple[tuple[str, str], ...]]   # (title, ((field, value as JSON), ...))
 Snapshot = tuple[tuple[str, str], ...]               # ((path, blob id), ...) of one event
+T = TypeVar("T")
 
 
 def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.datetime,
                     diagnostics: Diagnostics) -> dict[str, Revision]:
     """Return each event's revision; `event_files` maps a slug to its current translation paths
     (relative to `root`, POSIX). Adds a `history.shallow` warning for a shallow clone."""
-    fallback = fallback.astimezone(dt.UTC) if fallback.tzinfo else fallback.replace(tzinfo=dt.UTC)
+    fallback = _utc(fallback)
     revisions = {slug: Revision(0, fallback) for slug in event_files}
     owners = {(posixpath.dirname(p) or ".", slug): slug for slug, paths in event_files.items() for p in paths}
     if not owners:
         return revisions
     folders = sorted({folder for folder, _ in owners})
-    info = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository")
-    lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
-    if lines[:1] != ["true"] or len(lines) < 3:
+    history = _log(root, folders)
+    if history is None:
         return revisions
-    if lines[2] == "true":
+    log, prefix, shallow = history
+    if shallow:
         diagnostics.warning(
             "history.shallow", "the git history is shallow: calendar SEQUENCE numbers cannot be "
             "counted and may not increase when a meeting changes",
             Location(posixpath.dirname(folders[0].rstrip("/")) or "."),
             "fetch the full history (git fetch --unshallow; in CI: fetch-depth: 0)")
-    log = _git(root, "log", "--first-parent", "-m", "--reverse", "--root", "--raw",
-               "--no-renames", "--no-abbrev", "--no-color", "--format=@%ct", "--", *folders)
-    if log is None:
-        return revisions
-    timelines = _timelines(log.decode("utf-8", "surrogateescape"), lines[1], owners)
-    facts = _read_blobs(root, sorted({blob for timeline in timelines.values()
-                                      for _, snapshot in timeline for _, blob in snapshot}))
+
+    def owner(path: str) -> str | None:
+        folder, name = posixpath.split(path)
+        parts = name.split(".")
+        return owners.get((folder or ".", parts[0])) if len(parts) == 3 and parts[2] == "md" else None
+
+    timelines = _timelines(log, prefix, owner)
+    facts = _read_blobs(root, _blobs(timelines), _file_facts)
     for slug, timeline in sorted(timelines.items()):
         revisions[slug] = _count(timeline, facts, root, event_files[slug], fallback)
     return revisions
+
+
+@dataclass(frozen=True, slots=True)
+class TextDates:
+    """When a translation file's text (title, summary, body) was first written and last changed."""
+
+    written: dt.datetime
+    changed: dt.datetime
+
+
+def text_dates(root: Path, paths: list[str], fallback: dt.datetime) -> dict[str, TextDates]:
+    """The `TextDates` of each file of `paths` that git knows; uncommitted text changes count
+    at `fallback`. Nothing without git or in a shallow clone, where first commits are not."""
+    history = _log(root, sorted({posixpath.dirname(p) or "." for p in paths}))
+    if history is None or history[2]:
+        return {}
+    log, prefix, _ = history
+    wanted = set(paths)
+    timelines = _timelines(log, prefix, lambda path: path if path in wanted else None)
+    digests = _read_blobs(root, _blobs(timelines), _text_digest)
+    found = {}
+    for path, timeline in timelines.items():
+        written = changed = last = None
+        for seconds, snapshot in timeline:
+            digest = digests.get(dict(snapshot).get(path))
+            if digest is not None and digest != last:
+                when = dt.datetime.fromtimestamp(seconds, dt.UTC)
+                written, changed, last = written or when, max(changed or when, when), digest
+        if last is None:
+            continue
+        now = _working_facts(root, path, dict(timeline[-1][1]).get(path), digests, _text_digest)
+        found[path] = TextDates(written, _utc(fallback) if now not in (None, last) else changed)
+    return found
+
+
+def _log(root: Path, folders: list[str]) -> tuple[str, str, bool] | None:
+    """``git log --raw`` of `folders` along HEAD's first parents, oldest first, with the
+    project's path within the repository and whether the clone is shallow; None without git."""
+    info = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository")
+    lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
+    if lines[:1] != ["true"] or len(lines) < 3:
+        return None
+    log = _git(root, "log", "--first-parent", "-m", "--reverse", "--root", "--raw",
+               "--no-renames", "--no-abbrev", "--no-color", "--format=@%ct", "--", *folders)
+    if log is None:
+        return None
+    return log.decode("utf-8", "surrogateescape"), lines[1], lines[2] == "true"
+
+
+def _blobs(timelines: dict[str, list[tuple[int, Snapshot]]]) -> list[str]:
+    return sorted({blob for timeline in timelines.values()
+                   for _, snapshot in timeline for _, blob in snapshot})
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _count(timeline: list[tuple[int, Snapshot]], facts: dict[str, FileFacts | None], root: Path,
@@ -91,7 +156,8 @@ def _count(timeline: list[tuple[int, Snapshot]], facts: dict[str, FileFacts | No
     if last is None:
         return Revision(0, fallback)
     head = dict(timeline[-1][1])
-    now = _fingerprint([(path, _working_facts(root, path, head.get(path), facts)) for path in sorted(paths)])
+    now = _fingerprint([(path, _working_facts(root, path, head.get(path), facts, _file_facts))
+                        for path in sorted(paths)])
     return Revision(sequence + 1, fallback) if now not in (None, last) else Revision(sequence, changed)
 
 
@@ -108,9 +174,9 @@ def _fingerprint(files: list[tuple[str, FileFacts | None]]):
     return tuple(sorted(titles)), tuple(sorted((k, tuple(sorted(v))) for k, v in shared.items()))
 
 
-def _timelines(log: str, prefix: str, owners: dict[tuple[str, str], str]):
-    """Read ``git log --raw`` into, per event, the (commit time, snapshot) of each commit that
-    touched one of its files, oldest first."""
+def _timelines(log: str, prefix: str, owner: Callable[[str], str | None]):
+    """Read ``git log --raw`` into, per owner of files (an event, a file), the (commit time,
+    snapshot) of each commit that touched one of its files, oldest first."""
     state: dict[str, dict[str, str]] = {}
     timelines: dict[str, list[tuple[int, Snapshot]]] = {}
     seconds, touched = 0, set()
@@ -127,9 +193,7 @@ def _timelines(log: str, prefix: str, owners: dict[tuple[str, str], str]):
         elif line.startswith(":") and "\t" in line:
             fields, path = line.split("\t", 1)
             path = _unquote(path).removeprefix(prefix)   # the pathspec keeps git inside `root`
-            folder, name = posixpath.split(path)
-            parts = name.split(".")
-            slug = owners.get((folder or ".", parts[0])) if len(parts) == 3 and parts[2] == "md" else None
+            slug = owner(path)
             if slug is None:
                 continue
             blob = fields.split()[3]
@@ -151,9 +215,9 @@ def _unquote(path: str) -> str:
     return path
 
 
-def _read_blobs(root: Path, blobs: list[str]) -> dict[str, FileFacts | None]:
-    """Return the facts of every blob, read through one ``git cat-file --batch``."""
-    facts: dict[str, FileFacts | None] = {}
+def _read_blobs(root: Path, blobs: list[str], read: Callable[[bytes], T]) -> dict[str, T | None]:
+    """Return what `read` finds in every blob, read through one ``git cat-file --batch``."""
+    facts: dict[str, T | None] = {}
     with tempfile.TemporaryFile() as wanted:   # a file, not a pipe: no deadlock, no thread
         wanted.write("".join(f"{blob}\n" for blob in blobs).encode())
         wanted.seek(0)
@@ -166,15 +230,17 @@ def _read_blobs(root: Path, blobs: list[str]) -> dict[str, FileFacts | None]:
         for blob in blobs:
             header = out.readline().split()   # "<id> blob <size>", or "<id> missing"
             if len(header) == 3 and header[1] == b"blob":
-                facts[blob] = _file_facts(out.read(int(header[2])))
+                facts[blob] = read(out.read(int(header[2])))
                 out.read(1)
             elif header:
                 facts[blob] = None   # e.g. not fetched in a partial clone: as if it did not parse
     return facts
 
 
-def _working_facts(root: Path, path: str, blob: str | None, facts: dict[str, FileFacts | None]):
-    """Facts of a file as it is now; reuses the committed ones when the bytes are unchanged."""
+def _working_facts(root: Path, path: str, blob: str | None, facts: dict[str, T | None],
+                   read: Callable[[bytes], T]) -> T | None:
+    """What `read` finds in a file as it is now; reuses the committed result when the bytes
+    are unchanged."""
     try:
         data = (root / path).read_bytes()
     except OSError:
@@ -183,20 +249,36 @@ def _working_facts(root: Path, path: str, blob: str | None, facts: dict[str, Fil
         algorithm = hashlib.sha1 if len(blob) == 40 else hashlib.sha256
         if algorithm(b"blob %d\0" % len(data) + data).hexdigest() == blob:
             return facts[blob]
-    return _file_facts(data)
+    return read(data)
 
 
 def _file_facts(data: bytes) -> FileFacts | None:
     """The title and significant fields of one version of a file, or None if it does not parse."""
-    try:
-        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        front = _front_matter(split_front_matter(text)[0])
-    except (UnicodeDecodeError, FrontMatterMissing, YamlProblem, yaml.YAMLError):
-        return None
-    if not isinstance(front, dict):
+    front, _ = _split(data)
+    if front is None:
         return None
     fields = tuple((key, _json(front[key])) for key in SIGNIFICANT if front.get(key) is not None)
     return _json(front.get("title")), fields
+
+
+def _text_digest(data: bytes) -> str | None:
+    """What translators translate in one version of a file (title, summary, body), or None."""
+    front, body = _split(data)
+    if front is None:
+        return None
+    text = _json([front.get("title"), front.get("summary"), body.strip()])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _split(data: bytes) -> tuple[dict | None, str]:
+    """The front matter and body of one version of a file; (None, "") if it does not parse."""
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        front, body, _ = split_front_matter(text)
+        parsed = _front_matter(front)
+    except (UnicodeDecodeError, FrontMatterMissing, YamlProblem, yaml.YAMLError):
+        return None, ""
+    return (parsed, body) if isinstance(parsed, dict) else (None, "")
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -21,6 +21,7 @@ from babel.support import Translations
 from . import validate
 from .config import SiteConfig
 from .errors import Diagnostics, Location
+from .history import TextDates
 from .records import Event, Network, NewsPost, Page, Phone, Text, Translated
 from .validate import Fact, Translation
 
@@ -118,6 +119,36 @@ def published_only(grouped: Grouped, drafts: bool) -> Grouped:
 
 
 # -- fallbacks ----------------------------------------------------------------------------
+
+def every_text(grouped: Grouped) -> list[Text]:
+    return [text for items in (grouped.networks, grouped.events, grouped.news, grouped.pages)
+            for item in items.values() for text in item.texts.values()]
+
+
+def check_translation_dates(grouped: Grouped, dates: dict[str, TextDates], config: SiteConfig,
+                            diagnostics: Diagnostics) -> None:
+    """Warn about translations whose original changed after them (`i18n.outdated`).
+
+    An item's original is its text written first (by git history; of texts added together,
+    the one in the site's first language). A translation is outdated when the original's text
+    (title, summary, body) changed after the translation's text last did.
+    """
+    order = {code: index for index, code in enumerate(config.codes)}
+    for items in (grouped.networks, grouped.events, grouped.news, grouped.pages):
+        for item in items.values():
+            texts = [text for text in item.texts.values() if text.path in dates]
+            if len(texts) < 2:
+                continue
+            original = min(texts, key=lambda text: (dates[text.path].written, order[text.lang]))
+            changed = dates[original.path].changed
+            for text in texts:
+                if text is not original and changed > dates[text.path].changed:
+                    diagnostics.warning(
+                        "i18n.outdated", f"the original, {original.path}, changed on {changed:%Y-%m-%d}, "
+                        f"after this translation last did ({dates[text.path].changed:%Y-%m-%d})",
+                        Location(text.path), "compare it with the original and update it; any change "
+                        "to its title, summary or body marks it as current")
+
 
 def fallback_order(config: SiteConfig, lang: str) -> tuple[str, ...]:
     """Return the languages to try for a page in `lang`: itself, its configured fallbacks,

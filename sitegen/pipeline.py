@@ -14,8 +14,8 @@ from pathlib import Path
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .filecache import LoadCache
-from .history import event_revisions
-from .i18n import group_translations, missing_catalogs, published_only
+from .history import event_revisions, text_dates
+from .i18n import check_translation_dates, every_text, group_translations, missing_catalogs, published_only
 from .markup import Markup
 from .plan import OutputJob, plan_site
 from .render.jobs import JobRenderer, render_all
@@ -146,6 +146,8 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}
     revisions = event_revisions(options.root, event_files, built_at, diagnostics)
+    dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at)
+    check_translation_dates(grouped, dates, config, diagnostics)
     stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links)
 

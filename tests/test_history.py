@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import options
 from sitegen.errors import Diagnostics
 from sitegen.history import event_revisions
+from sitegen.pipeline import check
 from sitegen.records import Revision
 
 FALLBACK = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
@@ -269,3 +271,89 @@ def test_git_runs_three_times_whatever_the_number_of_events_and_commits(repo, mo
     monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a[0]) or real(*a, **k))
     found = revisions(repo.root, *(f"e{i}__da" for i in range(20)))
     assert set(found.values()) == {Revision(4, at(5))} and len(started) == 3
+
+
+# -- translations older than their original ----------------------------------------------
+
+SITE_YAML = ("title: Netværk\nbase_url: https://example.org/\ntimezone: Europe/Copenhagen\n"
+             "default_language: da\n"
+             "languages:\n  - code: da\n    name: Dansk\n    locale: da_DK\n"
+             "  - code: en\n    name: English\n    locale: en_GB\n")
+
+
+def network(title: str, body: str = "Velkommen.", **fields) -> str:
+    lines = [f"title: {title}", *(f"{key}: {value}" for key, value in fields.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+def outdated(root: Path) -> list[str]:
+    """The `i18n.outdated` warnings `sitegen check` gives for the site at `root`."""
+    found = check(options(root))
+    return [d.format() for d in found.sorted() if d.code == "i18n.outdated"]
+
+
+@pytest.fixture
+def site_repo(repo) -> Repo:
+    repo.write("content/site.yaml", SITE_YAML)
+    repo.commit(at(1), **{})
+    repo.write("content/networks/kemi.da.md", network("Kemi", organisation="Kemi kommune"))
+    repo.commit(at(2))
+    repo.write("content/networks/kemi.en.md", network("Kemi", body="Welcome."))
+    repo.commit(at(3))
+    return repo
+
+
+def test_a_translation_is_outdated_when_its_original_text_changed_after_it(site_repo):
+    site_repo.write("content/networks/kemi.da.md", network("Kemi", body="Nyt program.",
+                                                           organisation="Kemi kommune"))
+    site_repo.commit(at(4))
+    assert outdated(site_repo.root) == [
+        "content/networks/kemi.en.md: warning: the original, content/networks/kemi.da.md, changed on "
+        "2026-01-04, after this translation last did (2026-01-03) [i18n.outdated]\n"
+        "  hint: compare it with the original and update it; any change to its title, summary or body "
+        "marks it as current"]
+
+
+def test_a_translation_changed_after_its_original_is_current(site_repo):
+    site_repo.write("content/networks/kemi.da.md", network("Kemi", body="Nyt.", organisation="Kemi kommune"))
+    site_repo.commit(at(4))
+    site_repo.write("content/networks/kemi.en.md", network("Kemi", body="New."))
+    site_repo.commit(at(5))
+    assert outdated(site_repo.root) == []
+
+
+def test_a_change_of_shared_facts_in_the_original_does_not_outdate_translations(site_repo):
+    site_repo.write("content/networks/kemi.da.md", network("Kemi", organisation="Kemin kaupunki"))
+    site_repo.commit(at(4))
+    assert outdated(site_repo.root) == []
+
+
+def test_an_uncommitted_change_of_the_original_outdates_its_translations(site_repo):
+    site_repo.write("content/networks/kemi.da.md", network("Kemi", body="Ikke gemt endnu.",
+                                                           organisation="Kemi kommune"))
+    [warning] = outdated(site_repo.root)
+    assert warning.startswith("content/networks/kemi.en.md: warning: the original, "
+                              "content/networks/kemi.da.md, changed on 2026-11-22")  # the build's time
+
+
+def test_the_original_is_the_text_written_first_whatever_the_language(repo):
+    repo.write("content/site.yaml", SITE_YAML)
+    repo.write("content/networks/kemi.en.md", network("Kemi", body="Welcome."))
+    repo.commit(at(1))
+    repo.write("content/networks/kemi.da.md", network("Kemi"))
+    repo.commit(at(2))
+    repo.write("content/networks/kemi.da.md", network("Kemi", body="Rettet."))   # the translation only
+    repo.commit(at(3))
+    assert outdated(repo.root) == []
+    repo.write("content/networks/kemi.en.md", network("Kemi", body="Changed."))
+    repo.commit(at(4))
+    assert [w.split(":")[0] for w in outdated(repo.root)] == ["content/networks/kemi.da.md"]
+
+
+def test_without_git_no_translation_is_called_outdated(tmp_path):
+    plain = tmp_path / "plain"
+    for relative, text in {"content/site.yaml": SITE_YAML, "content/networks/kemi.da.md": network("Kemi"),
+                           "content/networks/kemi.en.md": network("Kemi")}.items():
+        (plain / relative).parent.mkdir(parents=True, exist_ok=True)
+        (plain / relative).write_text(text, encoding="utf-8")
+    assert outdated(plain) == []
