@@ -34,6 +34,7 @@ class Dates:
     def __init__(self, translations: Translations, locale: str, home_zone: str | None = None):
         self.translations, self.locale, self.home_zone = translations, locale, home_zone
         self.language = locale.split("_")[0]
+        self._formatted: dict[tuple, str] = {}  # a meeting's date is shown on many pages
 
     @classmethod
     def for_language(cls, translations: Translations, config: SiteConfig, lang: str) -> Dates:
@@ -42,6 +43,13 @@ class Dates:
         return cls(translations, language.locale, language.timezone or config.timezone)
 
     def _format(self, value: dt.date | dt.datetime, pattern: str) -> str:
+        key = (value, getattr(value, "tzinfo", None), getattr(value, "fold", 0), pattern)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = self._format_anew(value, pattern)
+        return found
+
+    def _format_anew(self, value: dt.date | dt.datetime, pattern: str) -> str:
         if "EEEE" in pattern:
             weekday = value.weekday()
             word = WEEKDAY_FIXES.get((self.language, weekday)) or \

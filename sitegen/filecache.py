@@ -8,6 +8,7 @@ A one-off build starts with an empty cache, so it computes everything once, as b
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -22,13 +23,13 @@ T = TypeVar("T")
 RACY_NS = 2_000_000_000  # file systems may keep times this coarse (git's "racy" files)
 
 
-def stamp(path: Path) -> tuple[int, int, int] | None:
+def stamp(path: Path | str) -> tuple[int, int, int] | None:
     """What changes when a file is written: its modification time, size and inode.
 
     None for a file written in the last two seconds: a second write within the clock's
     granularity could keep all three, so such a file is read again next time.
     """
-    info = path.stat()
+    info = os.stat(path)
     if time.time_ns() - info.st_mtime_ns < RACY_NS:
         return None
     return info.st_mtime_ns, info.st_size, info.st_ino

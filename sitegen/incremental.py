@@ -104,6 +104,7 @@ class IncrementalBuild:
             self.keys.update(reads[job.path])
         removed = tuple(sorted(previous.keys() - outputs.keys()))
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
+        self.markup.forget_unused()
         if first:
             self.keys = set().union(*(output.reads for output in outputs.values()))
         return Changes(tuple(writes), removed, tuple(job.path for job, _ in rendered), first)

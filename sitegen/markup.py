@@ -8,8 +8,6 @@ title is the only ``h1``.
 """
 from __future__ import annotations
 
-import hashlib
-
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -55,22 +53,32 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 class Markup:
-    """Converts Markdown bodies; remembers each result by the body's hash."""
+    """Converts Markdown bodies; remembers each result by the body.
+
+    Keyed by the body itself, not a digest: a string keeps its hash, so looking up an
+    unchanged body again costs next to nothing.
+    """
 
     def __init__(self) -> None:
         self._markdown = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                                            output_format="html")
         self._cache: dict[str, str] = {}
+        self._used: set[str] = set()
 
     def to_html(self, body: str) -> str:
         """Return the sanitised HTML of a Markdown body."""
-        key = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        html = self._cache.get(key)
+        html = self._cache.get(body)
         if html is None:
             self._markdown.reset()
             html = sanitise(self._markdown.convert(body))
-            self._cache[key] = html
+            self._cache[body] = html
+        self._used.add(body)
         return html
+
+    def forget_unused(self) -> None:
+        """Drop the bodies not converted since the last call (edited away or deleted)."""
+        self._cache = {body: html for body, html in self._cache.items() if body in self._used}
+        self._used = set()
 
 
 def sanitise(html: str) -> str:

@@ -5,6 +5,7 @@ unknown id is an error at the line that names it, with the closest existing id a
 """
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -95,9 +96,7 @@ def resolve_body_links(grouped: Grouped, published: Grouped, people: dict[str, P
 def _links_of(text, markup: Markup, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
     content = posixpath.dirname(posixpath.dirname(text.path))
     links = {}
-    for target in dict.fromkeys(html.unescape(href) for href in _HREF.findall(markup.to_html(text.body))):
-        if not target or target.startswith(("#", "/")) or _SCHEME.match(target):
-            continue
+    for target in _relative_links(markup.to_html(text.body)):
         path = posixpath.normpath(posixpath.join(posixpath.dirname(text.path), target.split("#")[0]))
         named = _CONTENT_FILE.match(posixpath.relpath(path, content or "."))
         item = None
@@ -112,6 +111,13 @@ def _links_of(text, markup: Markup, items: dict, diagnostics: Diagnostics) -> di
             continue
         links[target] = item
     return links
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_links(body_html: str) -> tuple[str, ...]:
+    """The relative link targets of a body, once each: the ones that may name content files."""
+    targets = dict.fromkeys(html.unescape(href) for href in _HREF.findall(body_html))
+    return tuple(t for t in targets if t and not t.startswith(("#", "/")) and not _SCHEME.match(t))
 
 
 def check_languages(grouped: Grouped, diagnostics: Diagnostics) -> None:

@@ -71,15 +71,15 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     return sources
 
 
-def _stamp(path: Path):
+def _stamp(path: str):
     try:
         return stamp(path)
     except OSError:
         return None  # unreadable: `_read_text` says why
 
 
-def _load(path: Path, shown: str, kind: str, identity: tuple, diagnostics: Diagnostics) -> SourceFile | None:
-    text = _read_text(path, shown, diagnostics)
+def _load(path: str, shown: str, kind: str, identity: tuple, diagnostics: Diagnostics) -> SourceFile | None:
+    text = _read_text(Path(path), shown, diagnostics)
     return None if text is None else _parse(text, shown, kind, *identity, diagnostics)
 
 
@@ -93,14 +93,14 @@ def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str
         name = entry.name
         if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
             continue  # hidden files and editors' backups and autosaves
-        path, inside = Path(entry.path), f"{relative}/{name}" if relative else name
-        if entry.is_symlink() and not path.resolve().is_relative_to(content_dir.resolve()):
+        inside = f"{relative}/{name}" if relative else name
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error("source.symlink", "links to a file outside content/; refused",
-                              Location(display_path(path, root)))
-        elif entry.is_dir():
+                              Location(display_path(Path(entry.path), root)))
+        elif entry.is_dir(follow_symlinks=False):
             yield from _walk(content_dir, root, diagnostics, inside)
         else:
-            yield path, inside
+            yield entry.path, inside
 
 
 def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics: Diagnostics):

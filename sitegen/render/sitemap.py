@@ -4,8 +4,8 @@ The sitemap is derived from the plan, so it lists exactly the pages the build wr
 ``…/index.html`` job. Pages are language versions of one another when their paths agree after
 the language folder (``da/news/x/`` and ``fi/news/x/``), the rule the pages' own hreflang
 links follow, so each version lists the same set and alternates are reciprocal by
-construction. An item page in a language the item is not written in would be a fallback
-duplicate and is left out. The root language choice is the ``x-default`` of the homes.
+construction. The plan writes an item's pages only in the languages it is written in, so
+none is a fallback duplicate. The root language choice is the ``x-default`` of the homes.
 
 ``<lastmod>`` only where content dates a page: a news post's date. Event revisions count only
 changes of time, place, status and title (and are the build time without git history), so
@@ -23,10 +23,6 @@ from ..urls import Urls
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-# Page kinds that show one item, and where the item is found: their language must be one the
-# item is written in.
-ITEM_KINDS = {"network": "networks", "event": "events", "occurrence": "events",
-              "news-post": "news", "page": "pages"}
 HOMES = "index.html"   # the home's path within a language folder
 
 
@@ -52,7 +48,7 @@ def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
     root = None
     lastmod: dict[str, str] = {}
     for job in jobs:
-        if not _indexable(site, job):
+        if not _indexable(job):
             continue
         url = urls.prefix + job.path.removesuffix("index.html")
         if job.kind == "news-post":
@@ -79,15 +75,10 @@ def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
     return _urlset(urls, alternates, lastmod)
 
 
-def _indexable(site: Site, job: Job) -> bool:
-    """An HTML page that is not a fallback duplicate (feeds, files and 404 pages are not)."""
-    if job.path != "index.html" and not job.path.endswith("/index.html"):
-        return False
-    collection = ITEM_KINDS.get(job.kind)
-    if collection is None or job.slug is None:
-        return True
-    item = getattr(site, collection).get(job.slug)
-    return item is not None and job.lang in item.texts
+def _indexable(job: Job) -> bool:
+    """An HTML page (feeds, files and 404 pages are not). The plan writes an item's pages only
+    in the languages it is written in, so no page is a fallback duplicate."""
+    return job.path == "index.html" or job.path.endswith("/index.html")
 
 
 def _urlset(urls: Urls, alternates: dict[str, list[tuple[str, str]]], lastmod: dict[str, str]) -> bytes:
