@@ -48,19 +48,20 @@ class Preview:
         """Build again; write only what changed, or the last good pages with the errors."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        output_dir = self.options.output_dir
+        pages_shown = self._pages() if self.overlay else []
         try:
             changes = self.build.rebuild(diagnostics)
         except BuildFailed as failed:
             report = self._show_errors(failed.diagnostics)
             return Rebuild(False, time.perf_counter() - started, report.written, report.removed,
                            failed.diagnostics)
-        if changes.first:
-            report = update_site(changes.writes, output_dir)
-        else:
-            report = apply_changes(output_dir, [*changes.writes, *self._cleaned(changes)], changes.removed)
-        self.overlay = None
-        return Rebuild(True, time.perf_counter() - started, report.written, report.removed, diagnostics,
+        written = changes.written
+        if self.overlay is not None:  # the pages not rewritten still show the errors
+            cleaned = [(path, self._read(path)) for path in pages_shown
+                       if path not in written and path in self.build.outputs]
+            written += apply_changes(self.options.output_dir, cleaned, ()).written
+            self.overlay = None
+        return Rebuild(True, time.perf_counter() - started, written, changes.removed, diagnostics,
                        changes.rendered)
 
     def _show_errors(self, diagnostics: Diagnostics) -> UpdateReport:
@@ -74,13 +75,6 @@ class Preview:
             writes.append((path, data))
         self.overlay = overlay
         return apply_changes(self.options.output_dir, writes, ())
-
-    def _cleaned(self, changes) -> list[tuple[str, bytes]]:
-        """The pages that still show an error overlay and were not rewritten, without it."""
-        if self.overlay is None:
-            return []
-        rewritten = {path for path, _ in changes.writes}
-        return [(path, self._read(path)) for path in self._pages() if path not in rewritten]
 
     def _pages(self) -> list[str]:
         return [path for path in self.build.outputs if path.endswith(".html")]

@@ -6,7 +6,8 @@ parsed again: `filecache`), plans, works out which of the recorded reads have a 
 value in the new site, and renders only the files that read one of those, the files that are
 new, and the ones whose plan entry changed. A change to what every file reads (templates,
 interface catalogs, site.yaml, the build's moment) renders everything. Only files whose bytes
-differ are written.
+differ are written, each atomically; the session's first build streams its files to the folder,
+later ones hold theirs until they are known to be good.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .reads import Key, SiteReads, changed_keys
 from .render.jobs import JobRenderer, render_all
 from .site import Site
 from .urls import Urls
+from .writer import apply_changes, update_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +38,13 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What a rebuild decided: files to write (only those whose bytes changed), files gone."""
-
-    writes: tuple[tuple[str, bytes], ...]
+    written: tuple[str, ...]
     removed: tuple[str, ...]
-    rendered: tuple[str, ...]   # the files rendered to find those writes
-    first: bool     # nothing was known before: compare with what is in the folder
+    rendered: tuple[str, ...]   # the files rendered to find what to write
 
 
 class IncrementalBuild:
-    """The last good build of a preview session, and how to get from it to the next."""
+    """The preview folder of a session, and what each of its files read when rendered."""
 
     def __init__(self, options: BuildOptions):
         self.options = options
@@ -59,7 +58,7 @@ class IncrementalBuild:
         self.keys: set[Key] = set()   # everything any output file has read
 
     def rebuild(self, diagnostics: Diagnostics) -> Changes:
-        """Load, plan and render what changed; raise `BuildFailed` and keep the state on errors."""
+        """Bring the folder up to date; raise `BuildFailed` (the folder as it was) on errors."""
         options = self.options
         site = load_site(options, diagnostics, self.markup, self.cache)
         urls = Urls(site.config)
@@ -67,8 +66,7 @@ class IncrementalBuild:
         stop_on_errors(diagnostics, options.strict)
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
-        first = self.renderer is None or setup != self.setup
-        if first:
+        if self.renderer is None or setup != self.setup:   # everything reads what changed
             renderer = JobRenderer(site, urls, options.templates_dir, self.markup, jobs)
             previous, changed = {}, set()
         else:
@@ -79,35 +77,39 @@ class IncrementalBuild:
         renderer.site, renderer.jobs = site, jobs
         plan_changed = jobs != self.jobs
         dirty = [job for job in jobs if _dirty(job, previous.get(job.path), changed, plan_changed)]
-        reads: dict[str, frozenset[Key]] = {}
+        outputs = {job.path: previous[job.path] for job in jobs if job.path in previous}
 
         def render(job: OutputJob) -> bytes:
             recorder = SiteReads(site)
             data = renderer.render(job, recorder)
-            reads[job.path] = frozenset(recorder.reads)
+            outputs[job.path] = Output(job, frozenset(recorder.reads), _digest(data))
             return data
 
-        rendered = list(render_all(dirty, render, options.root, options.templates_dir, diagnostics))
-        try:
+        rendered = render_all(dirty, render, options.root, options.templates_dir, diagnostics)
+        if self.renderer is None:  # the session's first build: nothing to keep; stream to the folder
+            report = update_site(((job.path, data) for job, data in rendered), options.output_dir)
             stop_on_errors(diagnostics, options.strict)
-        except BuildFailed:
-            renderer.memo.restore(kept_memo)  # its fragments of the failed site would be stale
-            raise
-        outputs = {job.path: previous[job.path] for job in jobs if job.path in previous}
-        writes = []
-        for job, data in rendered:
-            digest = hashlib.blake2b(data, digest_size=16).digest()
-            old = outputs.get(job.path)
-            if old is None or old.digest != digest or first:
-                writes.append((job.path, data))
-            outputs[job.path] = Output(job, reads[job.path], digest)
-            self.keys.update(reads[job.path])
-        removed = tuple(sorted(previous.keys() - outputs.keys()))
+        else:  # keep the last good files until the new ones are known to be good
+            files = [(job.path, data) for job, data in rendered]
+            try:
+                stop_on_errors(diagnostics, options.strict)
+            except BuildFailed:
+                renderer.memo.restore(kept_memo)  # its fragments of the failed site would be stale
+                raise
+            writes = [(path, data) for path, data in files
+                      if path not in previous or previous[path].digest != outputs[path].digest]
+            report = apply_changes(options.output_dir, writes, sorted(previous.keys() - outputs.keys()))
+        if previous:
+            self.keys.update(*(outputs[job.path].reads for job in dirty))
+        else:
+            self.keys = set().union(*(output.reads for output in outputs.values()))
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
         self.markup.forget_unused()
-        if first:
-            self.keys = set().union(*(output.reads for output in outputs.values()))
-        return Changes(tuple(writes), removed, tuple(job.path for job, _ in rendered), first)
+        return Changes(report.written, report.removed, tuple(job.path for job in dirty))
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _dirty(job: OutputJob, previous: Output | None, changed: set[Key], plan_changed: bool) -> bool:

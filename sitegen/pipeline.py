@@ -17,7 +17,7 @@ from .filecache import LoadCache
 from .history import event_revisions, text_dates
 from .i18n import check_translation_dates, every_text, group_translations, missing_catalogs, published_only
 from .markup import Markup
-from .plan import OutputJob, plan_site
+from .plan import plan_site
 from .render.jobs import JobRenderer, render_all
 from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
@@ -59,36 +59,33 @@ class BuildReport:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Build the site into the output folder; raise `BuildFailed` with every problem found."""
+    """Build the site into the output folder; raise `BuildFailed` with every problem found.
+
+    Files are written to the staging folder as they are rendered (so they need not all be in
+    memory); a template mistake found on the way discards the staging folder before the swap.
+    """
     started = time.perf_counter()
     diagnostics = Diagnostics()
     check_output(options, diagnostics)
-    jobs, files = produce(options, diagnostics)
-    try:
-        written = write_site(files, options.output_dir, index_site)
-    except SearchIndexFailed as exc:
-        diagnostics.error("search.index", f"the search index could not be made: {exc}")
-        raise BuildFailed(diagnostics) from None
-    pages = sum(1 for job in jobs if job.path.endswith(".html"))
-    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
-
-
-def produce(options: BuildOptions, diagnostics: Diagnostics,
-            markup: Markup | None = None) -> tuple[list[OutputJob], list[tuple[str, bytes]]]:
-    """Load, plan and render: every output file as (path, bytes), nothing written yet.
-
-    A `markup` kept between calls (the preview's) converts each unchanged body only once.
-    """
-    markup = markup or Markup()
+    markup = Markup()  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup)
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     stop_on_errors(diagnostics, options.strict)
     renderer = JobRenderer(site, urls, options.templates_dir, markup, jobs)
-    files = [(job.path, data) for job, data in render_all(jobs, renderer.render, options.root,
-                                                           options.templates_dir, diagnostics)]
-    stop_on_errors(diagnostics, options.strict)
-    return jobs, files
+    rendered = render_all(jobs, renderer.render, options.root, options.templates_dir, diagnostics)
+
+    def finish(staging: Path) -> None:
+        stop_on_errors(diagnostics, options.strict)
+        index_site(staging)
+
+    try:
+        written = write_site(((job.path, data) for job, data in rendered), options.output_dir, finish)
+    except SearchIndexFailed as exc:
+        diagnostics.error("search.index", f"the search index could not be made: {exc}")
+        raise BuildFailed(diagnostics) from None
+    pages = sum(1 for job in jobs if job.path.endswith(".html"))
+    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
 
 
 def check_output(options: BuildOptions, diagnostics: Diagnostics, marker: str = MARKER) -> None:

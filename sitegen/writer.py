@@ -7,9 +7,10 @@ and a stale staging folder that the next build removes.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,14 +111,21 @@ class UpdateReport:
 
 def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateReport:
     """Make `output_dir` hold exactly `files`, writing only what differs from what is there
-    (the preview's first build; later rebuilds know what changed: `apply_changes`)."""
+    (the preview's first build; later rebuilds know what changed: `apply_changes`). The files
+    are written as they come, so they need not all be in memory at once."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    wanted = dict([*files, (PREVIEW_MARKER, PREVIEW_MARKER_TEXT)])
-    writes = [(relative, data) for relative, data in wanted.items()
-              if not _holds(output_dir / relative, data)]
+    wanted = set()
+
+    def differing() -> Iterator[tuple[str, bytes]]:
+        for relative, data in itertools.chain(files, [(PREVIEW_MARKER, PREVIEW_MARKER_TEXT)]):
+            wanted.add(relative)
+            if not _holds(output_dir / relative, data):
+                yield relative, data
+
+    written = apply_changes(output_dir, differing(), ()).written
     strays = [path.relative_to(output_dir).as_posix() for path in output_dir.rglob("*")
               if path.is_file() and path.relative_to(output_dir).as_posix() not in wanted]
-    return apply_changes(output_dir, writes, strays)
+    return UpdateReport(written, apply_changes(output_dir, (), strays).removed)
 
 
 def _holds(target: Path, data: bytes) -> bool:
