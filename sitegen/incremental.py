@@ -12,16 +12,17 @@ later ones hold theirs until they are known to be good.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildFailed, Diagnostics
-from .filecache import LoadCache
+from .filecache import LoadCache, stamp
 from .i18n import LOCALE_DIR
 from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
-from .plan import OutputJob, plan_site
+from .plan import OutputJob, plan_outline, plan_site
 from .reads import Key, SiteReads, changed_keys
 from .render.jobs import JobRenderer, render_all
 from .site import Site
@@ -54,15 +55,22 @@ class IncrementalBuild:
         self.renderer: JobRenderer | None = None
         self.setup: tuple | None = None
         self.jobs: list[OutputJob] = []
+        self.outline: tuple | None = None
         self.outputs: dict[str, Output] = {}
         self.keys: set[Key] = set()   # everything any output file has read
+        self.inputs: tuple | None = None
 
     def rebuild(self, diagnostics: Diagnostics) -> Changes:
         """Bring the folder up to date; raise `BuildFailed` (the folder as it was) on errors."""
         options = self.options
+        inputs = _stamps([options.content_dir, options.templates_dir, LOCALE_DIR])
+        if inputs is not None and inputs == self.inputs:
+            return Changes((), (), ())   # not one file was written since the last good build
         site = load_site(options, diagnostics, self.markup, self.cache)
         urls = Urls(site.config)
-        jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
+        static_dir = options.templates_dir / "static"
+        outline = plan_outline(site, static_dir)
+        jobs = self.jobs if outline == self.outline else plan_site(site, urls, static_dir, diagnostics)
         stop_on_errors(diagnostics, options.strict)
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
@@ -104,6 +112,7 @@ class IncrementalBuild:
         else:
             self.keys = set().union(*(output.reads for output in outputs.values()))
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
+        self.outline, self.inputs = outline, inputs
         self.markup.forget_unused()
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
 
@@ -119,6 +128,20 @@ def _dirty(job: OutputJob, previous: Output | None, changed: set[Key], plan_chan
     if job.kind == "sitemap" and plan_changed:  # it lists the plan's pages
         return True
     return not changed.isdisjoint(previous.reads)
+
+
+def _stamps(folders: list[Path]) -> tuple | None:
+    """The stamp of every file in `folders`; None if one was written too recently to tell."""
+    found = []
+    for folder in folders:
+        for directory, subfolders, files in os.walk(folder):
+            subfolders.sort()
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                found.append((path, stamp(path)))
+                if found[-1][1] is None:
+                    return None
+    return tuple(found)
 
 
 def _digests(folder: Path) -> tuple:

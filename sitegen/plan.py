@@ -53,6 +53,22 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
     return sorted(jobs, key=lambda job: job.path)
 
 
+def plan_outline(site: Site, static_dir: Path) -> tuple:
+    """Everything of `site` that `plan_site` reads: sites with equal outlines have equal plans.
+
+    The preview plans again only when the outline changed; an edit of a text or a fact
+    seldom changes it. Keep it in step with `plan_site`.
+    """
+    items = tuple((kind, slug, tuple((lang, text.path) for lang, text in item.texts.items()))
+                  for kind, collection in (("networks", site.networks), ("events", site.events),
+                                           ("news", site.news), ("pages", site.pages))
+                  for slug, item in collection.items())
+    series = tuple(slug for slug, event in site.events.items() if event.recurrence)
+    assets = sorted(p.as_posix() for p in static_dir.rglob("*") if p.is_file()) if static_dir.is_dir() else []
+    return (site.config, site.window, tuple(site.regions()), items, series,
+            tuple((o.event, o.key) for o in site.occurrences), tuple(assets))
+
+
 def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:
     """Calendar pages and feeds: per language, per network, per region, per month, per meeting."""
     jobs = []
