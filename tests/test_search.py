@@ -32,6 +32,11 @@ def results_for(browser, url: str, words: str) -> list[str]:
         page.goto(url)
         page.fill(".pagefind-ui__search-input", words)
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        # Results appear one by one as their data loads: wait until none is still loading.
+        page.wait_for_function("""() => {
+            const results = document.querySelectorAll(".pagefind-ui__result");
+            return results.length > 0 && !document.querySelector(".pagefind-ui__loading");
+        }""", timeout=15000)
         return [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
     finally:
         page.close()
