@@ -28,19 +28,25 @@ MISSING = object()
 class SiteReads:
     """A `Site` that records what is read of it into `reads`."""
 
-    __slots__ = ("_site", "reads")
+    __slots__ = ("_site", "reads", "_handed_out")
 
     def __init__(self, site: Site, reads: set[Key] | None = None):
         self._site = site
         self.reads = reads if reads is not None else set()
+        self._handed_out: dict[str, Any] = {}  # mappings and methods, which record on use
 
     def __getattr__(self, name: str) -> Any:
+        found = self._handed_out.get(name)
+        if found is not None:
+            return found
         member = getattr(type(self._site), name, None)
-        if isinstance(member, types.FunctionType):
-            return types.MethodType(member, self)  # runs on the stand-in: its reads are recorded
+        if isinstance(member, types.FunctionType):  # runs on the stand-in: its reads are recorded
+            found = self._handed_out[name] = types.MethodType(member, self)
+            return found
         value = getattr(self._site, name)
         if isinstance(value, dict):
-            return MappingReads(self, name, value)
+            found = self._handed_out[name] = MappingReads(self, name, value)
+            return found
         self.reads.add((name,))
         return value
 

@@ -74,9 +74,7 @@ class Views:
         self.dates = Dates.for_language(translations, site.config, lang)
 
     def link(self, kind: str, slug: str) -> ItemLink:
-        items = {"networks": self.site.networks, "events": self.site.events,
-                 "news": self.site.news, "pages": self.site.pages}[kind]
-        url, text = self.urls.item_for(kind, slug, items[slug].texts, self.lang)
+        url, text = self.urls.item_for(kind, slug, getattr(self.site, kind)[slug].texts, self.lang)
         return ItemLink(url, text.title, text.summary, text.lang, text.draft)
 
     def meeting(self, occurrence: Occurrence) -> Meeting:
