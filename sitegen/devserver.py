@@ -63,8 +63,10 @@ class Preview:
             written += apply_changes(self.options.output_dir, cleaned, ()).written
             self.overlay = None
         # What survives a rebuild lives on (the site, converted bodies, what each file read):
-        # set it aside from the cycle collector, whose full passes over a large site take
-        # seconds. It holds no reference cycles, so reference counting frees it when replaced.
+        # once the rebuild's own garbage is collected, set it aside from the cycle collector,
+        # whose full passes over a large site take seconds. It holds no reference cycles, so
+        # reference counting frees it when a later rebuild replaces it.
+        gc.collect()
         gc.freeze()
         return Rebuild(True, time.perf_counter() - started, written, changes.removed, diagnostics,
                        changes.rendered)
