@@ -104,9 +104,10 @@ class IncrementalBuild:
             except BuildFailed:
                 renderer.memo.restore(kept_memo)  # its fragments of the failed site would be stale
                 raise
+            known = self.outputs   # what the folder holds, whether or not it was rendered again
             writes = [(path, data) for path, data in files
-                      if path not in previous or previous[path].digest != outputs[path].digest]
-            report = apply_changes(options.output_dir, writes, sorted(previous.keys() - outputs.keys()))
+                      if path not in known or known[path].digest != outputs[path].digest]
+            report = apply_changes(options.output_dir, writes, sorted(known.keys() - outputs.keys()))
         if previous:
             self.keys.update(*(outputs[job.path].reads for job in dirty))
         else:

@@ -44,6 +44,9 @@ EDITS = {
     "a deleted page": {"content/pages/tietoa.fi.md": None},
     "a template": {"templates/base.html": lambda text: text.replace("</footer>", "<p>Hei</p></footer>")},
     "the site's title": {"content/site.yaml": lambda text: text.replace("Verkostot", "Verkostomme")},
+    "a template and a deleted file at once": {
+        "templates/base.html": lambda text: text.replace("<p>Hei</p>", "<p>Moi</p>"),
+        "content/events/kahvit.en.md": None},
 }
 
 
