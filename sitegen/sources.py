@@ -42,12 +42,11 @@ class SourceFile:
 
 
 def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics: Diagnostics,
-                 cache: FileCache | None = None) -> list[SourceFile]:
+                 cache: FileCache) -> list[SourceFile]:
     """Read every content file under `content_dir`, reporting files that cannot be used.
 
     A `cache` kept between loads parses only the files written since the last one.
     """
-    cache = cache or FileCache()
     cache.use(None)
     shown_dir = display_path(content_dir, root)
     sources = []

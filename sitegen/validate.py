@@ -67,14 +67,12 @@ SHARED_MAPPINGS: dict[str, dict[str, Callable[[s.FieldReader], Any]]] = {
 
 
 def validate_sources(sources: list[SourceFile], config: SiteConfig, today: dt.date,
-                     diagnostics: Diagnostics, cache: FileCache | None = None
-                     ) -> tuple[list[Translation], list[Person]]:
+                     diagnostics: Diagnostics, cache: FileCache) -> tuple[list[Translation], list[Person]]:
     """Validate every source file; return the translations and the people.
 
     `today` decides whether a `publish_date` has come: a text before it is a draft. A `cache`
     kept between loads validates only the files parsed anew.
     """
-    cache = cache or FileCache()
     cache.use((config, today))
     translations, people = [], []
     for source in sources:
