@@ -75,7 +75,7 @@ class IncrementalBuild:
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
         if self.renderer is None or setup != self.setup:   # everything reads what changed
-            renderer = JobRenderer(site, urls, options.templates_dir, self.markup, jobs)
+            renderer = JobRenderer(site, urls, options.root, options.templates_dir, self.markup, jobs)
             previous, changed = {}, set()
         else:
             renderer, previous = self.renderer, self.outputs

@@ -23,7 +23,7 @@ from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
-from .sources import load_sources
+from .sources import load_sources, passthrough_files
 from .urls import Urls
 from .validate import validate_sources
 from .writer import MARKER, UnsafeOutput, check_output_folder, write_site
@@ -72,7 +72,7 @@ def build(options: BuildOptions) -> BuildReport:
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     stop_on_errors(diagnostics, options.strict)
-    renderer = JobRenderer(site, urls, options.templates_dir, markup, jobs)
+    renderer = JobRenderer(site, urls, options.root, options.templates_dir, markup, jobs)
     rendered = render_all(jobs, renderer.render, options.root, options.templates_dir, diagnostics)
 
     def finish(staging: Path) -> None:
@@ -146,7 +146,8 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at)
     check_translation_dates(grouped, dates, config, diagnostics)
     stop_on_errors(diagnostics, options.strict)
-    return build_site(config, grouped, people, now, revisions, built_at, body_links)
+    return build_site(config, grouped, people, now, revisions, built_at, body_links,
+                      passthrough_files(options.content_dir, options.root))
 
 
 def _check_catalogs(config: SiteConfig, options: BuildOptions, diagnostics: Diagnostics) -> None:

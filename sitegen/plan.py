@@ -45,10 +45,7 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
                                       lang, slug, source=text.path))
     jobs.extend(_calendar_jobs(site, urls))
     jobs.extend(_feed_jobs(site, urls))
-    if static_dir.is_dir():
-        for asset in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-            relative = asset.relative_to(static_dir).as_posix()
-            jobs.append(OutputJob(f"static/{relative}", "static", source=asset.as_posix()))
+    jobs.extend(OutputJob(path, "static", source=source) for path, source in _assets(site, static_dir))
     _report_collisions(jobs, diagnostics)
     return sorted(jobs, key=lambda job: job.path)
 
@@ -64,9 +61,16 @@ def plan_outline(site: Site, static_dir: Path) -> tuple:
                                            ("news", site.news), ("pages", site.pages))
                   for slug, item in collection.items())
     series = tuple(slug for slug, event in site.events.items() if event.recurrence)
-    assets = sorted(p.as_posix() for p in static_dir.rglob("*") if p.is_file()) if static_dir.is_dir() else []
     return (site.config, site.window, tuple(site.regions()), items, series,
-            tuple((o.event, o.key) for o in site.occurrences), tuple(assets))
+            tuple((o.event, o.key) for o in site.occurrences), _assets(site, static_dir))
+
+
+def _assets(site: Site, static_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Files copied as they are, as (output path, source): the templates' assets under
+    ``static/``, and the content's own files (`sources.passthrough_files`) at the root."""
+    static = sorted(p for p in static_dir.rglob("*") if p.is_file()) if static_dir.is_dir() else []
+    return (*((f"static/{p.relative_to(static_dir).as_posix()}", p.as_posix()) for p in static),
+            *site.files)
 
 
 def _calendar_jobs(site: Site, urls: Urls) -> list[OutputJob]:

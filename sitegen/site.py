@@ -40,6 +40,7 @@ class Site:
     built_at: dt.datetime                # aware UTC: the time a build says it was made
     window: tuple[dt.date, dt.date]      # the horizon series are expanded over
     body_links: BodyLinks                # links between content files, per text
+    files: tuple[tuple[str, str], ...] = ()  # published as they are: (path in the site, source)
 
     def revision(self, event: str) -> Revision:
         """The event's revision: from its history, its own `sequence`, or the build time."""
@@ -122,7 +123,8 @@ def region_slug(name: str) -> str:
 
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                now: dt.datetime, revisions: dict[str, Revision] | None = None,
-               built_at: dt.datetime | None = None, body_links: BodyLinks | None = None) -> Site:
+               built_at: dt.datetime | None = None, body_links: BodyLinks | None = None,
+               files: tuple[tuple[str, str], ...] = ()) -> Site:
     """Assemble the `Site`: expand series around `now` and index items by network."""
     events_by_network: dict[str, list[str]] = defaultdict(list)
     for slug, event in sorted(grouped.events.items()):
@@ -151,4 +153,4 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},
                 built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0),
-                body_links=body_links or {})
+                body_links=body_links or {}, files=files)

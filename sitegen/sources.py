@@ -20,6 +20,7 @@ from .yamlpos import YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
 KINDS = ("networks", "people", "events", "news", "pages")
+FILES = "files"  # content/files/: copied as they are to the site's root (_headers, PDF agendas)
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _TRANSLATED_NAME = re.compile(rf"^(?P<slug>{_SLUG})\.(?P<lang>[a-z]{{2,3}}(?:-[a-z0-9]+)?)\.md$")
 _NEWS_SLUG = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})-(?P<slug>{_SLUG})$")
@@ -55,10 +56,13 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
         if relative == CONFIG_FILE:
             continue
         kind, _, name = relative.partition("/")
+        if kind == FILES:
+            continue  # see `passthrough_files`
         if kind not in KINDS or "/" in name:
             diagnostics.error("source.unexpected", f"'{relative}' is not where content goes",
                               Location(shown),
-                              f"content files go in {', '.join(k + '/' for k in KINDS)}")
+                              f"content files go in {', '.join(k + '/' for k in KINDS)}; "
+                              f"files to publish as they are in {FILES}/")
             continue
         identity = _identity(kind, name, shown, config, diagnostics)
         if identity is None:
@@ -68,6 +72,20 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
             sources.append(source)
     cache.forget_unseen()
     return sources
+
+
+def passthrough_files(content_dir: Path, root: Path) -> tuple[tuple[str, str], ...]:
+    """The files under ``content/files/`` as (path in the site, path as messages show it).
+
+    They are published as they are, at the site's root: ``content/files/_headers`` becomes
+    ``/_headers``. Hidden files, editors' backups and links out of ``content/`` are left out
+    here as everywhere; `load_sources`, walking the same folder, reports the links.
+    """
+    if not (content_dir / FILES).is_dir():
+        return ()
+    shown_dir = display_path(content_dir, root)
+    return tuple((relative.removeprefix(f"{FILES}/"), f"{shown_dir}/{relative}")
+                 for _, relative in _walk(content_dir, root, Diagnostics(), FILES))
 
 
 def _stamp(path: str):

@@ -113,3 +113,22 @@ def test_a_template_mistake_is_one_error_at_its_line_however_many_pages_it_break
     assert error.startswith(f"templates/base.html:{main + 2}: error: 'no_such_value' is undefined "
                             "(rendering da/calendar/2025-11/index.html and ")
     assert error.endswith(" more) [tpl.render]")
+
+
+def test_files_under_content_files_are_published_as_they_are_at_the_root(make_site):
+    root = make_site({"content/files/_headers": "/*.ics\n  Content-Type: text/calendar\n",
+                      "content/files/agendas/2026-11.pdf": "%PDF-1.4 agenda\n",
+                      "content/files/agendas/.draft.pdf": "hidden\n"})
+    build_ok(root)
+    output = root / "output"
+    assert (output / "_headers").read_bytes() == (root / "content/files/_headers").read_bytes()
+    assert (output / "agendas/2026-11.pdf").read_bytes() == b"%PDF-1.4 agenda\n"
+    assert not (output / "agendas/.draft.pdf").exists()
+
+
+def test_a_published_file_at_the_path_of_a_page_is_an_error_naming_both(make_site):
+    root = make_site({"content/files/en/about/index.html": "<p>mine</p>\n",
+                      "content/pages/about.en.md": "---\ntitle: About\n---\n"})
+    assert build_errors(root) == [
+        "content/files/en/about/index.html: error: output en/about/index.html is also written by "
+        "content/pages/about.en.md [url.collision]\n  hint: rename the file (its slug is its URL)"]

@@ -38,7 +38,8 @@ class Job(Protocol):
 class JobRenderer:
     """Renders any job of a build to bytes."""
 
-    def __init__(self, site: Site, urls: Urls, templates_dir: Path, markup: Markup, jobs: list[Job]):
+    def __init__(self, site: Site, urls: Urls, root: Path, templates_dir: Path, markup: Markup,
+                 jobs: list[Job]):
         self.site, self.urls, self.markup = site, urls, markup
         self.jobs = jobs
         self.memo = Memo()
@@ -49,7 +50,7 @@ class JobRenderer:
                       for lang in site.config.codes}
         self.pages[None] = self.pages[site.config.default_language]
         self._other: dict[str, Callable[[Job, Site], bytes]] = {
-            "static": lambda job, site: Path(job.source).read_bytes(),
+            "static": lambda job, site: (root / job.source).read_bytes(),  # source may be absolute
             "atom-news": lambda job, site: news_feed(site, urls, job.lang, self.catalogs[job.lang],
                                                      markup, job.slug),
             "atom-meetings": lambda job, site: meetings_feed(site, urls, job.lang, self.catalogs[job.lang],

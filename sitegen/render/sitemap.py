@@ -76,9 +76,10 @@ def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
 
 
 def _indexable(job: Job) -> bool:
-    """An HTML page (feeds, files and 404 pages are not). The plan writes an item's pages only
-    in the languages it is written in, so no page is a fallback duplicate."""
-    return job.path == "index.html" or job.path.endswith("/index.html")
+    """A page sitegen made (feeds, files and 404 pages are not, nor files published as they
+    are). The plan writes an item's pages only in the languages it is written in, so no page is
+    a fallback duplicate."""
+    return job.kind != "static" and (job.path == "index.html" or job.path.endswith("/index.html"))
 
 
 def _urlset(urls: Urls, alternates: dict[str, list[tuple[str, str]]], lastmod: dict[str, str]) -> bytes:
