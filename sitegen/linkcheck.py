@@ -1,0 +1,399 @@
+"""Link checking of a built site: every link must lead somewhere.
+
+It reads the output folder, not the content, so it sees what a host serves: links from templates,
+Markdown, feeds, the sitemap and calendars alike. Internal links are checked against the files and
+page ids; external ones only on request, politely and within a deadline, and only as warnings,
+since another site's trouble is not an error of this one.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.client import HTTPException
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urljoin, urlsplit
+from xml.parsers import expat
+
+from .errors import Diagnostics, Location, display_path
+
+USER_AGENT = "sitegen-linkcheck"
+GET_BYTES = 4096  # enough to know a GET succeeds without downloading the page
+INTERNAL_SCHEMES = frozenset({"http", "https", "webcal"})
+
+# Which attributes of which elements hold URLs; `srcset` holds several.
+URL_ATTRIBUTES = {
+    "a": ("href",), "area": ("href",), "link": ("href",), "form": ("action",), "object": ("data",),
+    "script": ("src",), "iframe": ("src",), "audio": ("src",), "track": ("src",), "embed": ("src",),
+    "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"),
+}
+META_URLS = frozenset({"og:url", "og:image", "twitter:image"})
+XML_LINKS = frozenset({"http://www.w3.org/2005/Atom link", "http://www.w3.org/1999/xhtml link"})
+SITEMAP_LOC = "http://www.sitemaps.org/schemas/sitemap/0.9 loc"
+
+# A target that does not depend on the page it is on: it has a scheme or starts with "/".
+PAGE_INDEPENDENT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/")
+SRCSET_URL = re.compile(r"[\s,]*([^\s,]\S*)")
+ICS_URL = re.compile(r'URL(?:;(?:[^:"]|"[^"]*")*)?:(.*)', re.IGNORECASE)
+ROBOTS_SITEMAP = re.compile(r"\s*sitemap\s*:\s*(\S+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    files: int     # files whose links were read
+    links: int     # internal links checked, once per file and target
+    external: int  # distinct external URLs checked (0 unless external=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What a link leads to: `kind` is skip, external, file, or the code of an error."""
+
+    kind: str
+    value: str = ""  # the external URL, the file within the output folder, or what is wrong
+    fragment: str | None = None  # an anchor to look up in the file, when it is a page
+
+
+_SKIP = _Target("skip")
+_INVALID = _Target("link.invalid", "is not a valid URL")
+_DEAD = _Target("link.dead", "leads to no file in the site")
+
+
+@dataclass(slots=True)
+class _Usage:
+    """Where an external URL is used: its first place, and in how many files."""
+
+    rel: str
+    line: int
+    last: str  # the last file counted
+    files: int = 1
+
+
+def check_links(output_dir: Path, base_url: str, root: Path, diagnostics: Diagnostics, *,
+                external: bool = False, timeout: float = 10.0, workers: int = 8,
+                per_host: int = 2, deadline: float = 120.0) -> LinkReport:
+    """Check every link of the site built into `output_dir` for `base_url`: broken internal
+    links are errors; with `external`, failing external URLs are warnings."""
+    checker = _Checker(_Site(output_dir, base_url), output_dir, root, diagnostics, external)
+    for rel in sorted(checker.site.files):
+        checker.read(rel)
+    checker.check_anchors()
+    checked = _check_external(checker, timeout, workers, per_host, deadline) if checker.usages else 0
+    return LinkReport(checker.files, checker.links, checked)
+
+
+class _Site:
+    """The output folder as its host serves it: which URL leads to which file."""
+
+    def __init__(self, output_dir: Path, base_url: str):
+        parts = urlsplit(base_url)
+        self.base_url = base_url
+        self.host = (parts.hostname or "").lower()
+        self.path = unquote(parts.path) or "/"
+        self.outside = _Target("link.outside", f"is outside the site's path {self.path}")
+        self.files = frozenset(p.relative_to(output_dir).as_posix()
+                               for p in output_dir.rglob("*") if p.is_file())
+        self.known: dict[str, _Target] = {}
+
+    def resolve(self, page_url: str, target: str) -> _Target:
+        """Return what `target`, written on the page at `page_url`, leads to; targets that do not
+        depend on the page (they repeat across thousands of pages) are resolved once."""
+        if not PAGE_INDEPENDENT.match(target):
+            return self.classify(page_url, target)
+        found = self.known.get(target)
+        if found is None:
+            found = self.known[target] = self.classify(self.base_url, target)
+        return found
+
+    def classify(self, page_url: str, target: str) -> _Target:
+        try:
+            url = urljoin(page_url, target)
+            parts = urlsplit(url)
+            host, scheme = (parts.hostname or "").lower(), parts.scheme.lower()
+        except ValueError:
+            return _INVALID
+        if scheme not in INTERNAL_SCHEMES:
+            return _SKIP
+        if host != self.host:
+            return _SKIP if scheme == "webcal" else _Target("external", url.partition("#")[0])
+        path = unquote(parts.path) or "/"
+        if path + "/" == self.path:
+            path = self.path
+        if not path.startswith(self.path):
+            return self.outside
+        file = self.file_for(path[len(self.path):])
+        if file is None:
+            return _DEAD
+        fragment = unquote(parts.fragment)
+        wanted = file.endswith(".html") and fragment.lower() not in ("", "top")
+        return _Target("file", file, fragment if wanted else None)
+
+    def file_for(self, rel: str) -> str | None:
+        """Return the file a path within the site names: `x/` is x/index.html, `x` x or x/index.html."""
+        directory = rel == "" or rel.endswith("/")
+        candidates = (rel + "index.html",) if directory else (rel, rel + "/index.html")
+        return next((c for c in candidates if c in self.files), None)
+
+
+class _Checker:
+    """Reads each file once, checks its links as it goes and keeps what must wait for later files."""
+
+    def __init__(self, site: _Site, output_dir: Path, root: Path, diagnostics: Diagnostics, external: bool):
+        self.site, self.output_dir, self.root, self.diagnostics = site, output_dir, root, diagnostics
+        self.external = external
+        self.ids: dict[str, frozenset[str]] = {}
+        self.anchors: list[tuple[str, str, str, int, str]] = []  # file, fragment, rel, line, target
+        self.usages: dict[str, _Usage] = {}
+        self.files = self.links = 0
+
+    def where(self, rel: str, line: int = 0) -> Location:
+        return Location(display_path(self.output_dir / rel, self.root), line)
+
+    def read(self, rel: str) -> None:
+        reader = _read_robots if rel == "robots.txt" else _READERS.get(PurePosixPath(rel).suffix)
+        if reader is None:
+            return
+        try:
+            links, ids = reader(self.output_dir / rel)
+        except expat.ExpatError as error:
+            self.diagnostics.error("link.unreadable", f"file: not well-formed XML "
+                                   f"({expat.ErrorString(error.code)})", self.where(rel, error.lineno))
+            return
+        self.files += 1
+        if ids is not None:
+            self.ids[rel] = ids
+        page_url = self.site.base_url + quote(rel)
+        for target, line in links.items():
+            self.check(rel, line, target, self.site.resolve(page_url, target))
+
+    def check(self, rel: str, line: int, target: str, found: _Target) -> None:
+        if found.kind == "external" and self.external:
+            self.use(found.value, rel, line)
+        if found.kind in ("external", "skip"):
+            return
+        self.links += 1
+        if found.kind != "file":
+            self.diagnostics.error(found.kind, f"link: '{target}' {found.value}", self.where(rel, line))
+        elif found.fragment is not None:
+            self.anchors.append((found.value, found.fragment, rel, line, target))
+
+    def check_anchors(self) -> None:
+        """Check the fragments of links once every page's ids are known."""
+        for file, fragment, rel, line, target in self.anchors:
+            if fragment not in self.ids.get(file, frozenset()):
+                page = display_path(self.output_dir / file, self.root)
+                self.diagnostics.error("link.anchor", f"link: '{target}' names no element of {page}",
+                                       self.where(rel, line))
+
+    def use(self, url: str, rel: str, line: int) -> None:
+        """Count a file using `url`; files are read in order, so the first use stays first."""
+        usage = self.usages.get(url)
+        if usage is None:
+            self.usages[url] = _Usage(rel, line, rel)
+        elif usage.last != rel:
+            usage.last = rel
+            usage.files += 1
+
+
+# Reading links ------------------------------------------------------------------------------
+
+_Links = dict[str, int]  # target as written → line of its first use (0 when the file has no lines)
+
+
+class _PageReader(HTMLParser):
+    """Collects a page's link targets and the ids (and `a name`s) its fragments can name."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: _Links = {}
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        names = (values.get("id"), values.get("name") if tag == "a" else None)
+        self.ids.update(name for name in names if name)
+        for name in URL_ATTRIBUTES.get(tag, ()):
+            value = values.get(name)
+            if value is not None:
+                self.add(_srcset_urls(value) if name == "srcset" else (value,))
+        if tag == "meta" and (values.get("property") or values.get("name") or "").lower() in META_URLS:
+            self.add((values.get("content") or "",))
+
+    def add(self, targets) -> None:
+        line = self.getpos()[0]
+        for target in targets:
+            self.links.setdefault(target.strip(), line)
+
+
+def _srcset_urls(value: str) -> list[str]:
+    """Return the URLs of a `srcset`, skipping descriptors ("a.jpg 1x, b.jpg 2x")."""
+    urls, position = [], 0
+    while match := SRCSET_URL.match(value, position):
+        url, position = match[1], match.end()
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            position = value.find(",", position) + 1 or len(value)
+        urls.append(url)
+    return urls
+
+
+def _read_page(path: Path) -> tuple[_Links, frozenset[str]]:
+    reader = _PageReader()
+    reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+    reader.close()
+    return reader.links, frozenset(reader.ids)
+
+
+def _read_xml(path: Path) -> tuple[_Links, None]:
+    """Read the `link href`s of Atom feeds and sitemaps and the `loc`s of sitemaps."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    links: _Links = {}
+    loc: list = []  # inside a <loc>: its line, then its text in pieces
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name in XML_LINKS and "href" in attrs:
+            links.setdefault(attrs["href"].strip(), parser.CurrentLineNumber)
+        elif name == SITEMAP_LOC:
+            loc[:] = [parser.CurrentLineNumber]
+
+    def text(data: str) -> None:
+        if loc:
+            loc.append(data)
+
+    def end(name: str) -> None:
+        if name == SITEMAP_LOC:
+            links.setdefault("".join(loc[1:]).strip(), loc[0])
+            loc.clear()
+
+    parser.StartElementHandler, parser.CharacterDataHandler, parser.EndElementHandler = start, text, end
+    parser.Parse(path.read_bytes(), True)
+    return links, None
+
+
+def _read_ics(path: Path) -> tuple[_Links, None]:
+    """Read the `URL` properties of a calendar, at the line each starts on."""
+    links: _Links = {}
+    start, content = 0, ""
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    for number, raw in enumerate([*lines, ""], 1):  # the empty last line ends the last property
+        raw = raw.rstrip("\r")
+        if raw[:1] in (" ", "\t"):  # a folded line continues the property above
+            content += raw[1:]
+            continue
+        if match := ICS_URL.fullmatch(content):
+            links.setdefault(match[1].strip(), start)
+        start, content = number, raw
+    return links, None
+
+
+def _read_robots(path: Path) -> tuple[_Links, None]:
+    links: _Links = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if match := ROBOTS_SITEMAP.match(line):
+            links.setdefault(match[1], number)
+    return links, None
+
+
+# Each reader returns a file's links and, for pages, the ids their fragments can name.
+_READERS = {".html": _read_page, ".xml": _read_xml, ".ics": _read_ics}
+
+
+# External links ------------------------------------------------------------------------------
+
+_UNCHECKED = "unchecked"
+
+
+class _KeepMethod(urllib.request.HTTPRedirectHandler):
+    """Follows redirects with the method asked for, so a HEAD stays a HEAD."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        request = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if request is not None:
+            request.method = req.get_method()
+        return request
+
+
+class _Prober:
+    """Asks other hosts about URLs: at most `per_host` at once per host, none after the deadline."""
+
+    def __init__(self, hosts, timeout: float, per_host: int, deadline: float):
+        self.hosts = {host: threading.Semaphore(per_host) for host in hosts}
+        self.timeout = timeout
+        self.stop_at = time.monotonic() + deadline
+        self.opener = urllib.request.build_opener(_KeepMethod)
+
+    def probe(self, url: str) -> str | None:
+        """Return what is wrong with `url` in words, _UNCHECKED, or None when it answers well."""
+        with self.hosts[_host_of(url)]:
+            if time.monotonic() >= self.stop_at:
+                return _UNCHECKED
+            try:
+                try:
+                    self.fetch(url, "HEAD")
+                except urllib.error.HTTPError as error:
+                    error.close()
+                    if error.code not in (403, 405, 501):
+                        raise
+                    self.fetch(url, "GET")
+            except urllib.error.HTTPError as error:
+                error.close()
+                return f"answered {error.code} {error.reason}"
+            except (OSError, HTTPException, ValueError) as error:
+                return self.failure(error)
+            return None
+
+    def fetch(self, url: str, method: str) -> None:
+        safe_url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+        request = urllib.request.Request(safe_url, method=method, headers={"User-Agent": USER_AGENT})
+        with self.opener.open(request, timeout=self.timeout) as response:
+            if method == "GET":
+                response.read(GET_BYTES)
+
+    def failure(self, error: Exception) -> str:
+        """Say why a request failed: URLError wraps the socket's error in `reason`."""
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):
+            return f"did not answer within {self.timeout:g} s"
+        return f"could not be reached ({getattr(reason, 'strerror', None) or reason})"
+
+
+def _host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _interleaved(urls) -> list[str]:
+    """Order `urls` host by host in turn, so that workers do not all wait for one host."""
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in sorted(urls):
+        by_host[_host_of(url)].append(url)
+    return [url for group in itertools.zip_longest(*by_host.values()) for url in group if url]
+
+
+def _check_external(checker: _Checker, timeout: float, workers: int, per_host: int, deadline: float) -> int:
+    """Probe every external URL in use; warn of failures at their first use. Return how many were probed."""
+    urls = _interleaved(checker.usages)
+    prober = _Prober({_host_of(url) for url in urls}, timeout, per_host, deadline)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(prober.probe, urls))
+    unchecked = 0
+    for url, problem in zip(urls, results, strict=True):
+        if problem == _UNCHECKED:
+            unchecked += 1
+        elif problem is not None:
+            usage = checker.usages[url]
+            plural = "" if usage.files == 1 else "s"
+            checker.diagnostics.warning("link.external", f"link: '{url}' {problem} "
+                                        f"(used in {usage.files} file{plural})",
+                                        checker.where(usage.rel, usage.line))
+    if unchecked:
+        checker.diagnostics.warning("link.unchecked", f"link: {unchecked} external link(s) not checked "
+                                    f"within {deadline:g} s")
+    return len(urls) - unchecked
