@@ -39,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         root, content_dir=_path(args.content), templates_dir=_path(args.templates), output_dir=output,
         now=now, built_at=_source_date_epoch(), base_url=getattr(args, "base_url", None),
         strict=args.strict, drafts=args.drafts)
+    if args.command == "check":
+        return _check(options, args.links or args.external, args.external)
     if args.command == "serve":
         from .devserver import serve  # livereload and tornado are needed for serving only
         return serve(options, args.host, args.port, log=print)
-    return _check(options) if args.command == "check" else _build(options)
+    return _build(options)
 
 
 def _build(options: BuildOptions) -> int:
@@ -56,15 +58,19 @@ def _build(options: BuildOptions) -> int:
     return 0
 
 
-def _check(options: BuildOptions) -> int:
+def _check(options: BuildOptions, links: bool, external: bool) -> int:
     try:
-        diagnostics = check(options)
+        diagnostics = check(options, links, external)
     except BuildFailed as failed:
         return _failed(failed, "check", "nothing was written")
     _print_diagnostics(diagnostics)
-    warnings = len(diagnostics.items)
-    print(f"checked {_shown(options.content_dir, options.root)}/: no errors"
-          + (f", {warnings} warning(s)" if warnings else ""))
+    checked = [_shown(options.content_dir, options.root) + "/"]
+    if links:
+        checked.append(f"the links of {_shown(options.output_dir, options.root)}/")
+    found = [f"{len(diagnostics.items)} warning(s)"] if diagnostics.items else []
+    if diagnostics.allowed:
+        found.append(f"{diagnostics.allowed} allowed by the files")
+    print(f"checked {' and '.join(checked)}: no errors" + "".join(f", {f}" for f in found))
     return 0
 
 
@@ -133,8 +139,16 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", parents=[site],
                                     help="render content/ and templates/ into output/")
     build_cmd.add_argument("--output", help="the output folder (default: ROOT/output)")
-    build_cmd.add_argument("--base-url", help="the URL the site is published at (overrides site.yaml)")
-    commands.add_parser("check", parents=[site], help="report every problem in the content; write nothing")
+    build_cmd.add_argument("--base-url", default=os.environ.get("SITEGEN_BASE_URL") or None,
+                           help="the URL the site is published at (default: $SITEGEN_BASE_URL, "
+                           "else site.yaml's base_url)")
+    check_cmd = commands.add_parser("check", parents=[site],
+                                    help="report every problem in the content; write nothing")
+    check_cmd.add_argument("--links", action="store_true",
+                           help="also check every internal link and anchor of the built site")
+    check_cmd.add_argument("--external", action="store_true",
+                           help="also try links to other sites (reported as warnings; implies --links)")
+    check_cmd.add_argument("--output", help="the built site to check (default: ROOT/output)")
     new_cmd = commands.add_parser("new", parents=[common], help="write a starter file for a new item")
     new_cmd.add_argument("kind", choices=KINDS)
     new_cmd.add_argument("slug", help="the item's name in URLs: lowercase a-z, 0-9 and hyphens")

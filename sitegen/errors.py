@@ -54,6 +54,7 @@ class Diagnostics:
     """Collects the diagnostics of a run; stages add to it and the caller decides to stop."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    allowed: int = 0   # warnings left out because the file allows them (`allow`)
 
     def error(self, code: str, message: str, location: Location | None = None,
               hint: str | None = None) -> None:
@@ -70,6 +71,29 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Return the diagnostics once each, ordered by file, line and code."""
         return sorted(set(self.items), key=Diagnostic.sort_key)
+
+    def allow(self, allowances: dict[str, dict[str, int]]) -> None:
+        """Leave out the warnings a file allows, and warn of allowances nothing needs.
+
+        `allowances` maps a file to the warning codes it allows and the line saying so (a
+        ``# sitegen: allow field.phone`` comment): an editor who has checked an odd value, say
+        a phone number that is wrong at its source, keeps it without failing ``--strict``.
+        """
+        used = set()
+        kept = []
+        for d in self.items:
+            path = d.location.path if d.location else None
+            if d.severity is Severity.WARNING and d.code in allowances.get(path, {}):
+                used.add((path, d.code))
+                self.allowed += 1
+            else:
+                kept.append(d)
+        self.items = kept
+        for path, codes in allowances.items():
+            for code, line in codes.items():
+                if (path, code) not in used:
+                    self.warning("allow.unused", f"allows '{code}', but the file has no such warning",
+                                 Location(path, line), "remove the allowance")
 
     def promote_warnings(self) -> None:
         """Turn every warning into an error (``--strict``)."""

@@ -16,6 +16,7 @@ from .errors import BuildFailed, Diagnostics, Location, display_path
 from .filecache import LoadCache
 from .history import event_revisions, text_dates
 from .i18n import check_translation_dates, every_text, group_translations, missing_catalogs, published_only
+from .linkcheck import check_links
 from .markup import Markup
 from .plan import plan_site
 from .render.jobs import JobRenderer, render_all
@@ -23,7 +24,7 @@ from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
-from .sources import load_sources, passthrough_files
+from .sources import allowances, load_sources, passthrough_files
 from .urls import Urls
 from .validate import validate_sources
 from .writer import MARKER, UnsafeOutput, check_output_folder, write_site
@@ -98,13 +99,32 @@ def check_output(options: BuildOptions, diagnostics: Diagnostics, marker: str = 
         raise BuildFailed(diagnostics, exit_code=2) from None
 
 
-def check(options: BuildOptions) -> Diagnostics:
-    """Run the load phase only: every problem of the content, and nothing written."""
+def check(options: BuildOptions, links: bool = False, external: bool = False) -> Diagnostics:
+    """Every problem of the content, and nothing written; with `links`, also every dead link
+    and anchor of the site built in the output folder (`external`: links to other sites too)."""
     diagnostics = Diagnostics()
     site = load_site(options, diagnostics)
     plan_site(site, Urls(site.config), options.templates_dir / "static", diagnostics)
+    if links:
+        check_links(options.output_dir, built_for(options, diagnostics), options.root, diagnostics,
+                    external=external)
     stop_on_errors(diagnostics, options.strict)
     return diagnostics
+
+
+def built_for(options: BuildOptions, diagnostics: Diagnostics) -> str:
+    """The base URL the output folder was built for, read from its ``robots.txt`` (a build
+    for another address is checked as it was built, whatever the settings say now)."""
+    shown = display_path(options.output_dir, options.root)
+    try:
+        robots = (options.output_dir / "robots.txt").read_text(encoding="utf-8")
+        sitemap = next(line.partition(":")[2].strip() for line in robots.splitlines()
+                       if line.lower().startswith("sitemap:"))
+    except (OSError, StopIteration):
+        diagnostics.error("config.output", "holds no built site to check the links of", Location(shown),
+                          "build the site first")
+        raise BuildFailed(diagnostics, exit_code=2) from None
+    return sitemap.removesuffix(Urls.SITEMAP)
 
 
 def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | None = None,
@@ -125,7 +145,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
         try:
             config = config.with_base_url(url(options.base_url))
         except FieldError as exc:
-            diagnostics.error("config.base_url", f"--base-url: {exc}")
+            diagnostics.error("config.base_url", f"--base-url (or $SITEGEN_BASE_URL): {exc}")
             raise BuildFailed(diagnostics, exit_code=2) from None
     _check_catalogs(config, options, diagnostics)
     zone = zoneinfo.ZoneInfo(config.timezone)
@@ -145,6 +165,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     revisions = event_revisions(options.root, event_files, built_at, diagnostics)
     dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at)
     check_translation_dates(grouped, dates, config, diagnostics)
+    diagnostics.allow(allowances(sources))
     stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links,
                       passthrough_files(options.content_dir, options.root))

@@ -40,6 +40,7 @@ class SourceFile:
     body: str
     body_line: int       # the file line where the body starts
     date: str | None = None  # news: the date in the file name
+    allows: tuple[tuple[str, int], ...] = ()  # (warning code, line) from "# sitegen: allow" comments
 
 
 def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics: Diagnostics,
@@ -199,7 +200,23 @@ def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: 
         diagnostics.error("fm.type", f"{what} must be a mapping of fields (key: value)",
                           Location(shown, first_line))
         return None
-    return SourceFile(shown, kind, slug, lang, parsed.data, parsed.lines, body, body_line, date)
+    return SourceFile(shown, kind, slug, lang, parsed.data, parsed.lines, body, body_line, date,
+                      _allows(front, first_line))
+
+
+_ALLOW = re.compile(r"#\s*sitegen:\s*allow\s+([a-z0-9._-]+(?:[ ,]+[a-z0-9._-]+)*)")
+
+
+def _allows(front: str, first_line: int) -> tuple[tuple[str, int], ...]:
+    """The warnings a file allows: ``# sitegen: allow field.phone`` anywhere in its YAML."""
+    return tuple((code, first_line + number)
+                 for number, line in enumerate(front.split("\n")) if "sitegen" in line
+                 for match in _ALLOW.finditer(line) for code in re.split(r"[ ,]+", match[1]))
+
+
+def allowances(sources: list[SourceFile]) -> dict[str, dict[str, int]]:
+    """Each file's allowed warning codes and the line allowing each (see `Diagnostics.allow`)."""
+    return {source.path: dict(source.allows) for source in sources if source.allows}
 
 
 class FrontMatterMissing(ValueError):

@@ -91,8 +91,10 @@ class Urls:
         """The Atom feed of new and changed meetings: ``/<lang>/meetings.xml``, or a network's."""
         return f"{self.item('networks', network, lang) if network else self.home(lang)}meetings.xml"
 
+    SITEMAP = "sitemap.xml"
+
     def sitemap(self) -> str:
-        return f"{self.prefix}sitemap.xml"
+        return f"{self.prefix}{self.SITEMAP}"
 
     @property
     def domain(self) -> str:

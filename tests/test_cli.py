@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, soup, write_files
 from sitegen.cli import main
 
 TEMPLATES = str(PROJECT / "templates")
@@ -58,6 +58,19 @@ def test_content_output_and_base_url_options(make_site, tmp_path):
     assert 'href="/verkostot/static/style.css"' in html
 
 
+def test_the_base_url_comes_from_sitegen_base_url_unless_given(make_site, monkeypatch):
+    root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\n"})
+    canonical = root / "output/en/about/index.html"
+    monkeypatch.setenv("SITEGEN_BASE_URL", "https://networks.example.net/site")
+    assert run_main(root) == 0
+    assert soup(canonical).find("link", rel="canonical")["href"] == "https://networks.example.net/site/en/about/"
+    assert run_main(root, "--base-url", "https://example.com/") == 0
+    assert soup(canonical).find("link", rel="canonical")["href"] == "https://example.com/en/about/"
+    monkeypatch.setenv("SITEGEN_BASE_URL", "")  # as CI writes an unset value: site.yaml's
+    assert run_main(root) == 0
+    assert soup(canonical).find("link", rel="canonical")["href"] == "https://example.org/en/about/"
+
+
 def test_a_bad_now_is_a_usage_error(make_site, capsys):
     root = make_site({})
     with pytest.raises(SystemExit) as exit:
@@ -69,7 +82,8 @@ def test_a_bad_now_is_a_usage_error(make_site, capsys):
 def test_a_base_url_that_is_not_a_url_is_a_usage_error(make_site, capsys):
     root = make_site({})
     assert run_main(root, "--base-url", "example.org/verkostot") == 2
-    assert "--base-url: 'example.org/verkostot' is not an http(s) URL" in capsys.readouterr().err
+    assert ("--base-url (or $SITEGEN_BASE_URL): 'example.org/verkostot' is not an http(s) URL"
+            in capsys.readouterr().err)
 
 
 def test_an_output_folder_sitegen_did_not_write_is_never_replaced(make_site, capsys):
@@ -107,3 +121,55 @@ def test_build_py_and_python_m_sitegen_build_the_same_site(tmp_path):
         assert result.returncode == 0, result.stderr
         outputs[name] = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert outputs["script"] == outputs["module"]
+
+
+def check(root, *args):
+    return main(["check", "--root", str(root), "--templates", TEMPLATES,
+                 "--now", "2026-11-22T09:00:00+01:00", *args])
+
+
+def test_check_links_checks_the_built_site_and_names_each_dead_link(make_site, capsys):
+    root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\nText.\n"})
+    assert run_main(root) == 0
+    assert check(root, "--links") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == \
+        "checked content/ and the links of output/: no errors"
+    page = root / "output/en/about/index.html"
+    html = page.read_text(encoding="utf-8").replace("<p>Text.</p>", '<p><a href="/en/gone/">x</a></p>')
+    page.write_text(html, encoding="utf-8")
+    assert check(root, "--links") == 1
+    line = next(n for n, text in enumerate(html.splitlines(), 1) if "/en/gone/" in text)
+    assert capsys.readouterr().err.splitlines() == [
+        f"output/en/about/index.html:{line}: error: link: '/en/gone/' leads to no file in the site "
+        "[link.dead]",
+        "check failed: 1 error(s); nothing was written"]
+
+
+def test_check_links_without_a_built_site_is_a_usage_error(make_site, capsys):
+    root = make_site({})
+    assert check(root, "--links") == 2
+    assert capsys.readouterr().err.splitlines()[0] == \
+        "output: error: holds no built site to check the links of [config.output]"
+
+
+PERSON = "name: Some One\nphone: '12'  # the number on the network's own page\n"
+
+
+def test_a_warning_the_file_allows_does_not_fail_strict_checks(make_site, capsys):
+    root = make_site({"content/people/someone.yaml": PERSON + "# sitegen: allow field.phone\n"})
+    assert check(root, "--strict") == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == ("checked content/: no errors, 1 allowed by the files\n", "")
+    write_files(root, {"content/people/someone.yaml": PERSON})
+    assert check(root, "--strict") == 1
+
+
+def test_an_allowance_no_warning_needs_is_itself_a_warning(make_site, capsys):
+    person = "name: Some One\n# sitegen: allow field.phone, i18n.network\n"
+    root = make_site({"content/people/someone.yaml": person})
+    assert check(root) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "content/people/someone.yaml:2: warning: allows 'field.phone', but the file has no such warning "
+        "[allow.unused]", "  hint: remove the allowance",
+        "content/people/someone.yaml:2: warning: allows 'i18n.network', but the file has no such warning "
+        "[allow.unused]", "  hint: remove the allowance"]
