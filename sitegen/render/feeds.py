@@ -16,7 +16,6 @@ import html
 import re
 import xml.etree.ElementTree as ET
 import zoneinfo
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -29,6 +28,7 @@ from ..records import Event, Text
 from ..recurrence import Occurrence
 from ..site import Site
 from ..urls import Urls
+from .views import body_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -163,19 +163,8 @@ def rfc3339(moment: dt.datetime) -> str:
 
 
 def _content(site: Site, urls: Urls, lang: str, text: Text, markup: Markup, page: str) -> str:
-    """The body's sanitised HTML, its links to content files turned into pages for readers of
-    `lang` (as `Views.body` does) and every link absolute."""
-    body = markup.to_html(text.body)
-    items: Mapping[str, Mapping] = {"networks": site.networks, "events": site.events,
-                                    "news": site.news, "pages": site.pages}
-    for target, (kind, item) in site.body_links.get(text.path, {}).items():
-        fragment = target.partition("#")[2]
-        if kind == "people":
-            url = f"{urls.section(lang, 'contacts')}#{item}"
-        else:
-            url = urls.item_for(kind, item, items[kind][item].texts, lang)[0]
-            url += f"#{fragment}" if fragment else ""
-        body = body.replace(f'href="{html.escape(target)}"', f'href="{html.escape(url)}"')
+    """The body as the page shows it (`views.body_html`), with every link absolute."""
+    body = body_html(site, urls, markup, text, lang)
     return _HREF.sub(lambda m: f'href="{html.escape(urljoin(page, html.unescape(m[1])))}"', body)
 
 

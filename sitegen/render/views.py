@@ -6,6 +6,7 @@ lookups and fallbacks. `Views` builds them; `pages` and `calendar` compose them 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -129,16 +130,7 @@ class Views:
         return existing.get(self.config.default_language) or next(iter(existing.values()))
 
     def body(self, text: Text) -> str:
-        """The text's body as HTML, its links to content files turned into page URLs."""
-        html = self.markup.to_html(text.body)
-        for target, (kind, item) in self.site.body_links.get(text.path, {}).items():
-            fragment = target.partition("#")[2]
-            if kind == "people":
-                url = f"{self.urls.section(self.lang, 'contacts')}#{item}"
-            else:
-                url = self.link(kind, item).url + (f"#{fragment}" if fragment else "")
-            html = html.replace(f'href="{escape(target)}"', f'href="{escape(url)}"')
-        return html
+        return body_html(self.site, self.urls, self.markup, text, self.lang)
 
     def networks_list(self) -> list[ItemLink]:
         return [link for _, link in self.networks_by_title()]
@@ -158,3 +150,24 @@ class Views:
         https = self.urls.absolute(feed)
         return {"https": https, "webcal": webcal_url(https), "google": google_subscribe_url(https),
                 **outlook_subscribe_urls(https, name)}
+
+
+_SITE_PATH = re.compile(r'href="/(?!/)')
+
+
+def body_html(site: Site, urls: Urls, markup: Markup, text: Text, lang: str) -> str:
+    """A body as HTML for readers of `lang`: its links to content files become the items'
+    pages, and site paths (``/fi/calendar/``) move under the base URL's path, so a site
+    deployed at ``/verkostot/`` keeps them working."""
+    html = markup.to_html(text.body)
+    if urls.prefix != "/":
+        html = _SITE_PATH.sub(f'href="{escape(urls.prefix)}', html)
+    for target, (kind, item) in site.body_links.get(text.path, {}).items():
+        fragment = target.partition("#")[2]
+        if kind == "people":
+            url = f"{urls.section(lang, 'contacts')}#{item}"
+        else:
+            url = urls.item_for(kind, item, getattr(site, kind)[item].texts, lang)[0]
+            url += f"#{fragment}" if fragment else ""
+        html = html.replace(f'href="{escape(target)}"', f'href="{escape(url)}"')
+    return html
