@@ -4,20 +4,28 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test catalogs clean chromium
+.PHONY: site check test catalogs clean test-tools
 
+# The address comes from $$SITEGEN_BASE_URL when set (CI sets it), else from content/site.yaml.
 site: $(STAMP)
 	$(PYTHON) build.py
 
-test: $(STAMP) chromium
-	$(VENV)/bin/ruff check sitegen tests build.py
+# Before publishing: every content warning fails, and every link of output/ must resolve.
+check: $(STAMP)
+	$(PYTHON) -m sitegen check --strict --links
+
+test: $(STAMP) test-tools
+	$(VENV)/bin/ruff check sitegen tests build.py bench
 	$(PYTHON) -m pytest -q
 
-# The browser tests run the site's script in headless Chromium (Debian's package).
-chromium:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
-		{ echo "installing Chromium for the browser tests"; \
-		  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# Debian packages the tests drive: Chromium (the site's scripts), nginx and rsync (the hosting
+# recipes of docs/publishing.md), faketime (builds on another day must give the same bytes).
+TEST_TOOLS := chromium:chromium nginx:nginx-light rsync:rsync faketime:faketime
+test-tools:
+	@missing=$$(for tool in $(TEST_TOOLS); do \
+		PATH="$$PATH:/usr/sbin" command -v $${tool%%:*} >/dev/null || echo $${tool#*:}; done); \
+	if [ -n "$$missing" ]; then echo "installing for the tests:" $$missing; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 # After changing interface strings: refresh the template and every language's catalog.
 catalogs: $(STAMP)
