@@ -68,8 +68,9 @@ _DEAD = _Target("link.dead", "leads to no file in the site")
 
 @dataclass(slots=True)
 class _Usage:
-    """Where an external URL is used: its first place, and in how many files."""
+    """Where an external address is used: its first URL and place, and in how many files."""
 
+    url: str
     rel: str
     line: int
     last: str  # the last file counted
@@ -193,17 +194,18 @@ class _Checker:
                                        self.where(rel, line))
 
     def use(self, url: str, rel: str, line: int) -> None:
-        """Count a file using `url`; files are read in order, so the first use stays first."""
-        usage = self.usages.get(url)
+        """Count a file using `url` by its address without the query (hundreds of "add to
+        calendar" links differ only in it); files are read in order, so the first use stays first."""
+        address = url.partition("?")[0]
+        usage = self.usages.get(address)
         if usage is None:
-            self.usages[url] = _Usage(rel, line, rel)
+            self.usages[address] = _Usage(url, rel, line, rel)
         elif usage.last != rel:
             usage.last = rel
             usage.files += 1
 
 
 # Reading links ------------------------------------------------------------------------------
-
 _Links = dict[str, int]  # target as written → line of its first use (0 when the file has no lines)
 
 
@@ -307,7 +309,6 @@ _READERS = {".html": _read_page, ".xml": _read_xml, ".ics": _read_ics}
 
 
 # External links ------------------------------------------------------------------------------
-
 _UNCHECKED = "unchecked"
 
 
@@ -379,7 +380,7 @@ def _interleaved(urls) -> list[str]:
 
 def _check_external(checker: _Checker, timeout: float, workers: int, per_host: int, deadline: float) -> int:
     """Probe every external URL in use; warn of failures at their first use. Return how many were probed."""
-    urls = _interleaved(checker.usages)
+    urls = _interleaved(usage.url for usage in checker.usages.values())
     prober = _Prober({_host_of(url) for url in urls}, timeout, per_host, deadline)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(prober.probe, urls))
@@ -388,7 +389,7 @@ def _check_external(checker: _Checker, timeout: float, workers: int, per_host: i
         if problem == _UNCHECKED:
             unchecked += 1
         elif problem is not None:
-            usage = checker.usages[url]
+            usage = checker.usages[url.partition("?")[0]]
             plural = "" if usage.files == 1 else "s"
             checker.diagnostics.warning("link.external", f"link: '{url}' {problem} "
                                         f"(used in {usage.files} file{plural})",

@@ -262,6 +262,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             server.most = max(server.most, server.active)
         try:
             time.sleep(1.0 if path == "/slow" else 0.02)
+        finally:  # counted as done before answering: the answer frees the checker's slot
+            with server.lock:
+                server.active -= 1
+        try:
             status = {"/missing": 404, "/moved": 302, "/moved-away": 301}.get(path, 200)
             if path == "/no-head" and self.command == "HEAD":
                 status = 405
@@ -274,9 +278,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"ok")
         except OSError:  # the checker gave up waiting
             pass
-        finally:
-            with server.lock:
-                server.active -= 1
 
     def log_message(self, *args):
         pass
@@ -337,10 +338,18 @@ def test_external_links_are_asked_for_with_head_then_get_when_head_is_refused(tm
 
 
 def test_no_host_gets_more_than_per_host_requests_at_once(tmp_path, server):
-    page = links_page(*(f"{server.url}/ok?n={n}" for n in range(12)))
+    page = links_page(*(f"{server.url}/ok/{n}" for n in range(12)))
     assert check(tmp_path, {"index.html": page}, external=True, workers=8, per_host=2) == []
     assert len(server.requests) == 12
     assert server.most <= 2
+
+
+def test_urls_that_differ_only_in_their_query_are_asked_for_once(tmp_path, server):
+    page = links_page(*(f"{server.url}/missing?n={n}" for n in range(3)))
+    assert check(tmp_path, {"index.html": page, "fi/index.html": page}, external=True) == [
+        f"output/fi/index.html:1: warning: link: '{server.url}/missing?n=0' answered 404 Not Found "
+        "(used in 2 files) [link.external]"]
+    assert len(server.requests) == 1
 
 
 def test_external_links_left_at_the_deadline_are_one_warning(tmp_path, server):
