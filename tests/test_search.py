@@ -1,6 +1,9 @@
 """Search: Pagefind's index per language, used in a real browser, and the page without it."""
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 from playwright.sync_api import sync_playwright
 from test_calendar_script import CHROMIUM
@@ -71,3 +74,18 @@ def test_without_javascript_the_search_page_lists_everything(browser, site_url):
         context.close()
     assert "/fi/networks/paijat-hame-sosiaaliala/" in links
     assert "/da/networks/bydelsmoedre/" in links or "/en/networks/bydelsmoedre/" in links
+
+
+def indexed_pages(output) -> dict[str, str]:
+    """What Pagefind stored of each page: its fragments are gzip'd JSON behind a signature."""
+    pages = {}
+    for fragment in (output / "pagefind/fragment").iterdir():
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[data["url"]] = data["content"]
+    return pages
+
+
+def test_calendar_buttons_are_not_indexed_so_searches_do_not_find_them_on_every_page(sample_site):
+    pages = indexed_pages(sample_site)
+    assert "/fi/events/verkostokahvit-2023-10/" in pages and "/fi/networks/kemi-perhekeskus/" in pages
+    assert [url for url, content in pages.items() if "Outlook.com" in content] == []
