@@ -28,7 +28,7 @@ def body(rng: random.Random) -> str:
     while total > 0:
         size = min(total, rng.randint(40, 90))
         parts.append(f"## {paragraph(rng, 3)[:-1]}\n\n{paragraph(rng, size)} *{rng.choice(WORDS)}* "
-                     f"and **{rng.choice(WORDS)}**, see <https://example.org/{rng.choice(WORDS)}>.\n\n"
+                     f"and **{rng.choice(WORDS)}**, see <https://example.net/{rng.choice(WORDS)}>.\n\n"
                      f"- {rng.choice(WORDS)}\n- {rng.choice(WORDS)}\n  - {rng.choice(WORDS)}\n")
         total -= size
     return "\n".join(parts)
