@@ -63,6 +63,12 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     folders = sorted({folder for folder, _ in owners})
     history = _log(root, folders)
     if history is None:
+        reason = _unreadable(root)
+        if reason:
+            diagnostics.warning(
+                "history.unavailable", f"git: cannot read this checkout's history ({reason}), so "
+                "calendar SEQUENCE numbers cannot be counted", Location("."),
+                "in CI containers, trust the checkout: git config --global --add safe.directory '*'")
         return revisions
     log, prefix, shallow = history
     if shallow:
@@ -316,6 +322,20 @@ def _json(value) -> str:
             return {str(k): plain(x) for k, x in v.items()}
         return [plain(x) for x in v] if isinstance(v, list) else v
     return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _unreadable(root: Path) -> str | None:
+    """Why git fails in `root` although a repository encloses it (say, a checkout owned by
+    another user, which git refuses), in git's words; None when there is no repository."""
+    if not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):
+        return None
+    try:
+        done = subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True,
+                              env=_env(), check=False)
+    except OSError:
+        return "git is not installed"
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return (lines[0] if lines else "git failed") if done.returncode else None
 
 
 def _git(root: Path, *args: str) -> bytes | None:

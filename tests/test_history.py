@@ -171,12 +171,14 @@ def test_a_folder_that_is_not_a_git_repository_gives_sequence_0_and_the_fallback
     assert found == {"moede": Revision(0, FALLBACK)} and diagnostics.items == []
 
 
-def test_without_git_installed_every_event_gets_the_fallback_silently(repo, monkeypatch):
+def test_without_git_installed_a_checkout_gets_the_fallback_and_a_warning(repo, monkeypatch):
     repo.commit(at(1), moede__da=event())
     monkeypatch.setenv("PATH", str(repo.root / "no-such-bin"))
     diagnostics = Diagnostics()
     assert revisions(repo.root, "moede__da", diagnostics=diagnostics) == {"moede": Revision(0, FALLBACK)}
-    assert diagnostics.items == []
+    assert [d.message for d in diagnostics.items] == [
+        "git: cannot read this checkout's history (git is not installed), so calendar SEQUENCE "
+        "numbers cannot be counted"]
 
 
 def test_a_version_that_does_not_parse_is_skipped(repo):
@@ -209,6 +211,16 @@ def test_a_shallow_clone_gives_one_warning_and_counts_what_history_it_has(repo, 
     assert (warning.code, warning.severity, str(warning.location)) == (
         "history.shallow", "warning", "content")
     assert "SEQUENCE" in warning.message and "fetch-depth: 0" in warning.hint
+
+
+def test_a_checkout_git_cannot_read_gives_a_warning_in_gits_words(tmp_path):
+    (tmp_path / ".git").write_text("gitdir: /nowhere\n", encoding="utf-8")  # a broken checkout
+    diagnostics = Diagnostics()
+    assert revisions(tmp_path, "moede__da", diagnostics=diagnostics) == {"moede": Revision(0, FALLBACK)}
+    [warning] = diagnostics.items
+    assert (warning.code, warning.severity, str(warning.location)) == ("history.unavailable", "warning", ".")
+    assert warning.message == ("git: cannot read this checkout's history (fatal: not a git repository: "
+                               "/nowhere), so calendar SEQUENCE numbers cannot be counted")
 
 
 def test_a_full_repository_gives_no_warning(repo):
