@@ -92,8 +92,8 @@ class Diagnostics:
         for path, codes in allowances.items():
             for code, line in codes.items():
                 if (path, code) not in used:
-                    self.warning("allow.unused", f"allows '{code}', but the file has no such warning",
-                                 Location(path, line), "remove the allowance")
+                    self.warning("allow.unused", f"allow: '{code}' is allowed, but the file has no "
+                                 "such warning", Location(path, line), "remove the allowance")
 
     def promote_warnings(self) -> None:
         """Turn every warning into an error (``--strict``)."""

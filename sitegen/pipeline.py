@@ -121,8 +121,8 @@ def built_for(options: BuildOptions, diagnostics: Diagnostics) -> str:
         sitemap = next(line.partition(":")[2].strip() for line in robots.splitlines()
                        if line.lower().startswith("sitemap:"))
     except (OSError, StopIteration):
-        diagnostics.error("config.output", "holds no built site to check the links of", Location(shown),
-                          "build the site first")
+        diagnostics.error("config.output", "--output: no built site here to check the links of",
+                          Location(shown), "build the site first")
         raise BuildFailed(diagnostics, exit_code=2) from None
     return sitemap.removesuffix(Urls.SITEMAP)
 

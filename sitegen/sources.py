@@ -204,14 +204,16 @@ def _parse(text: str, shown: str, kind: str, slug: str, lang: str | None, date: 
                       _allows(front, first_line))
 
 
-_ALLOW = re.compile(r"#\s*sitegen:\s*allow\s+([a-z0-9._-]+(?:[ ,]+[a-z0-9._-]+)*)")
+_CODE = r"[a-z][a-z0-9]*\.[a-z0-9-]+"   # a diagnostic code: field.phone, i18n.outdated
+_ALLOW = re.compile(rf"#\s*sitegen:\s*allow\s+({_CODE}(?:\s*,?\s*{_CODE})*)")
 
 
 def _allows(front: str, first_line: int) -> tuple[tuple[str, int], ...]:
-    """The warnings a file allows: ``# sitegen: allow field.phone`` anywhere in its YAML."""
+    """The warnings a file allows: ``# sitegen: allow field.phone`` anywhere in its YAML
+    allows them in the whole file; words after the codes are a comment."""
     return tuple((code, first_line + number)
                  for number, line in enumerate(front.split("\n")) if "sitegen" in line
-                 for match in _ALLOW.finditer(line) for code in re.split(r"[ ,]+", match[1]))
+                 for match in _ALLOW.finditer(line) for code in re.findall(_CODE, match[1]))
 
 
 def allowances(sources: list[SourceFile]) -> dict[str, dict[str, int]]:

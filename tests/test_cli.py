@@ -149,7 +149,7 @@ def test_check_links_without_a_built_site_is_a_usage_error(make_site, capsys):
     root = make_site({})
     assert check(root, "--links") == 2
     assert capsys.readouterr().err.splitlines()[0] == \
-        "output: error: holds no built site to check the links of [config.output]"
+        "output: error: --output: no built site here to check the links of [config.output]"
 
 
 PERSON = "name: Some One\nphone: '12'  # the number on the network's own page\n"
@@ -165,11 +165,11 @@ def test_a_warning_the_file_allows_does_not_fail_strict_checks(make_site, capsys
 
 
 def test_an_allowance_no_warning_needs_is_itself_a_warning(make_site, capsys):
-    person = "name: Some One\n# sitegen: allow field.phone, i18n.network\n"
+    person = "name: Some One\n# sitegen: allow field.phone, i18n.network until the network says\n"
     root = make_site({"content/people/someone.yaml": person})
     assert check(root) == 0
     assert capsys.readouterr().err.splitlines() == [
-        "content/people/someone.yaml:2: warning: allows 'field.phone', but the file has no such warning "
-        "[allow.unused]", "  hint: remove the allowance",
-        "content/people/someone.yaml:2: warning: allows 'i18n.network', but the file has no such warning "
-        "[allow.unused]", "  hint: remove the allowance"]
+        "content/people/someone.yaml:2: warning: allow: 'field.phone' is allowed, but the file has no "
+        "such warning [allow.unused]", "  hint: remove the allowance",
+        "content/people/someone.yaml:2: warning: allow: 'i18n.network' is allowed, but the file has no "
+        "such warning [allow.unused]", "  hint: remove the allowance"]

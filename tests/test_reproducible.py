@@ -35,12 +35,12 @@ def project(tmp_path_factory):
 
 
 def build_on(root, wall_clock: str, output: str, *args: str, **env: str):
-    """Build with the system clock showing `wall_clock` (it ticks on from there)."""
+    """Build with the system clock showing `wall_clock` in UTC (it ticks on from there)."""
     clean = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     subprocess.run([FAKETIME, "-f", f"@{wall_clock}", sys.executable, "-m", "sitegen", "build",
                     "--root", str(root), "--templates", str(PROJECT / "templates"),
                     "--output", str(root / output), *args],
-                   env={**clean, "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}, check=True,
+                   env={**clean, "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}, check=True,
                    capture_output=True)
     return root / output
 

@@ -22,7 +22,8 @@ META_URLS = ("og:url", "og:image", "twitter:image")
 ABOUT = """---
 title: Tietoa
 ---
-Katso [kalenteri](/fi/calendar/) ja [Kemin verkosto](../networks/kemi-perhekeskus.fi.md).
+Katso [kalenteri](/fi/calendar/), [uutiset](/verkostot/fi/news/) ja
+[Kemin verkosto](../networks/kemi-perhekeskus.fi.md).
 """
 
 
@@ -94,6 +95,7 @@ def test_site_paths_and_content_links_in_bodies_are_rewritten_under_the_path(sit
     body = soup(site / "fi/tietoa/index.html").find("main")
     links = {a.get_text(): a["href"] for a in body.find_all("a")}
     assert links["kalenteri"] == "/verkostot/fi/calendar/"
+    assert links["uutiset"] == "/verkostot/fi/news/"   # written with the path already
     assert links["Kemin verkosto"] == "/verkostot/fi/networks/kemi-perhekeskus/"
 
 

@@ -152,16 +152,17 @@ class Views:
                 **outlook_subscribe_urls(https, name)}
 
 
-_SITE_PATH = re.compile(r'href="/(?!/)')
+_SITE_PATH = re.compile(r'href="/(?!/)')   # a site path, not a //host link
 
 
 def body_html(site: Site, urls: Urls, markup: Markup, text: Text, lang: str) -> str:
     """A body as HTML for readers of `lang`: its links to content files become the items'
     pages, and site paths (``/fi/calendar/``) move under the base URL's path, so a site
-    deployed at ``/verkostot/`` keeps them working."""
+    deployed at ``/verkostot/`` keeps them working (paths written with it stay as they are)."""
     html = markup.to_html(text.body)
     if urls.prefix != "/":
-        html = _SITE_PATH.sub(f'href="{escape(urls.prefix)}', html)
+        under = f'href="{escape(urls.prefix)}'
+        html = _SITE_PATH.sub(lambda m: m[0] if html.startswith(under, m.start()) else under, html)
     for target, (kind, item) in site.body_links.get(text.path, {}).items():
         fragment = target.partition("#")[2]
         if kind == "people":
