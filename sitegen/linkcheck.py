@@ -7,25 +7,16 @@ since another site's trouble is not an error of this one.
 """
 from __future__ import annotations
 
-import itertools
 import re
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from http.client import HTTPException
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.parsers import expat
 
 from .errors import Diagnostics, Location, display_path
+from .linkprobe import UNCHECKED, probe_all
 
-USER_AGENT = "sitegen-linkcheck"
-GET_BYTES = 4096  # enough to know a GET succeeds without downloading the page
 INTERNAL_SCHEMES = frozenset({"http", "https", "webcal"})
 
 # Which attributes of which elements hold URLs; `srcset` holds several.
@@ -40,6 +31,7 @@ SITEMAP_LOC = "http://www.sitemaps.org/schemas/sitemap/0.9 loc"
 
 # A target that does not depend on the page it is on: it has a scheme or starts with "/".
 PAGE_INDEPENDENT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/")
+WRITTEN_OUT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://|//")  # an address with its host
 SRCSET_URL = re.compile(r"[\s,]*([^\s,]\S*)")
 ICS_URL = re.compile(r'URL(?:;(?:[^:"]|"[^"]*")*)?:(.*)', re.IGNORECASE)
 ROBOTS_SITEMAP = re.compile(r"\s*sitemap\s*:\s*(\S+)", re.IGNORECASE)
@@ -94,9 +86,10 @@ class _Site:
     """The output folder as its host serves it: which URL leads to which file."""
 
     def __init__(self, output_dir: Path, base_url: str):
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
         parts = urlsplit(base_url)
         self.base_url = base_url
-        self.host = (parts.hostname or "").lower()
+        self.host = parts.netloc.lower()
         self.path = unquote(parts.path) or "/"
         self.outside = _Target("link.outside", f"is outside the site's path {self.path}")
         self.files = frozenset(p.relative_to(output_dir).as_posix()
@@ -117,16 +110,17 @@ class _Site:
         try:
             url = urljoin(page_url, target)
             parts = urlsplit(url)
-            host, scheme = (parts.hostname or "").lower(), parts.scheme.lower()
+            host, scheme = parts.netloc.lower(), parts.scheme.lower()
         except ValueError:
             return _INVALID
         if scheme not in INTERNAL_SCHEMES:
             return _SKIP
-        if host != self.host:
-            return _SKIP if scheme == "webcal" else _Target("external", url.partition("#")[0])
         path = unquote(parts.path) or "/"
         if path + "/" == self.path:
             path = self.path
+        if host != self.host or not path.startswith(self.path) and WRITTEN_OUT.match(target):
+            # another site, or another site on this host (an address written out in full)
+            return _SKIP if scheme == "webcal" else _Target("external", url.partition("#")[0])
         if not path.startswith(self.path):
             return self.outside
         file = self.file_for(path[len(self.path):])
@@ -309,84 +303,13 @@ _READERS = {".html": _read_page, ".xml": _read_xml, ".ics": _read_ics}
 
 
 # External links ------------------------------------------------------------------------------
-_UNCHECKED = "unchecked"
-
-
-class _KeepMethod(urllib.request.HTTPRedirectHandler):
-    """Follows redirects with the method asked for, so a HEAD stays a HEAD."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        request = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if request is not None:
-            request.method = req.get_method()
-        return request
-
-
-class _Prober:
-    """Asks other hosts about URLs: at most `per_host` at once per host, none after the deadline."""
-
-    def __init__(self, hosts, timeout: float, per_host: int, deadline: float):
-        self.hosts = {host: threading.Semaphore(per_host) for host in hosts}
-        self.timeout = timeout
-        self.stop_at = time.monotonic() + deadline
-        self.opener = urllib.request.build_opener(_KeepMethod)
-
-    def probe(self, url: str) -> str | None:
-        """Return what is wrong with `url` in words, _UNCHECKED, or None when it answers well."""
-        with self.hosts[_host_of(url)]:
-            if time.monotonic() >= self.stop_at:
-                return _UNCHECKED
-            try:
-                try:
-                    self.fetch(url, "HEAD")
-                except urllib.error.HTTPError as error:
-                    error.close()
-                    if error.code not in (403, 405, 501):
-                        raise
-                    self.fetch(url, "GET")
-            except urllib.error.HTTPError as error:
-                error.close()
-                return f"answered {error.code} {error.reason}"
-            except (OSError, HTTPException, ValueError) as error:
-                return self.failure(error)
-            return None
-
-    def fetch(self, url: str, method: str) -> None:
-        safe_url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
-        request = urllib.request.Request(safe_url, method=method, headers={"User-Agent": USER_AGENT})
-        with self.opener.open(request, timeout=self.timeout) as response:
-            if method == "GET":
-                response.read(GET_BYTES)
-
-    def failure(self, error: Exception) -> str:
-        """Say why a request failed: URLError wraps the socket's error in `reason`."""
-        reason = getattr(error, "reason", error)
-        if isinstance(reason, TimeoutError):
-            return f"did not answer within {self.timeout:g} s"
-        return f"could not be reached ({getattr(reason, 'strerror', None) or reason})"
-
-
-def _host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
-
-
-def _interleaved(urls) -> list[str]:
-    """Order `urls` host by host in turn, so that workers do not all wait for one host."""
-    by_host: dict[str, list[str]] = defaultdict(list)
-    for url in sorted(urls):
-        by_host[_host_of(url)].append(url)
-    return [url for group in itertools.zip_longest(*by_host.values()) for url in group if url]
-
-
 def _check_external(checker: _Checker, timeout: float, workers: int, per_host: int, deadline: float) -> int:
     """Probe every external URL in use; warn of failures at their first use. Return how many were probed."""
-    urls = _interleaved(usage.url for usage in checker.usages.values())
-    prober = _Prober({_host_of(url) for url in urls}, timeout, per_host, deadline)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(prober.probe, urls))
+    results = probe_all((usage.url for usage in checker.usages.values()), timeout, workers, per_host,
+                        deadline)
     unchecked = 0
-    for url, problem in zip(urls, results, strict=True):
-        if problem == _UNCHECKED:
+    for url, problem in sorted(results.items()):
+        if problem == UNCHECKED:
             unchecked += 1
         elif problem is not None:
             usage = checker.usages[url.partition("?")[0]]
@@ -397,4 +320,4 @@ def _check_external(checker: _Checker, timeout: float, workers: int, per_host: i
     if unchecked:
         checker.diagnostics.warning("link.unchecked", f"link: {unchecked} external link(s) not checked "
                                     f"within {deadline:g} s")
-    return len(urls) - unchecked
+    return len(results) - unchecked

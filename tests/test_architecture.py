@@ -12,8 +12,8 @@ ORDER = ["errors", "filecache", "yamlpos", "schema", "config", "sources", "recor
          "calendar_links",
          "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.feeds", "render.sitemap", "render.pages", "render.jobs",
-         "plan", "writer", "search", "linkcheck", "pipeline", "incremental", "devserver", "starters", "cli",
-         "__main__"]
+         "plan", "writer", "search", "linkprobe", "linkcheck", "pipeline", "incremental", "devserver",
+         "starters", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:
