@@ -64,9 +64,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def nginx_config(folder: Path, port: int, root: Path) -> str:
-    """A whole nginx configuration serving `root` on 127.0.0.1:`port` with the documented snippet,
-    every file nginx writes inside `folder`."""
+def nginx_config(folder: Path, port: int, root: Path, prefix: str) -> str:
+    """A whole nginx configuration serving `root` on 127.0.0.1:`port` with the documented server
+    block and snippet for a site at `prefix`, every file nginx writes inside `folder`."""
     # As root, nginx's workers would run as "nobody", who cannot read pytest's private folders.
     user = (f"user {pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name};"
             if os.geteuid() == 0 else "")
@@ -90,6 +90,7 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         root {root};
+        error_page 404 {prefix}404.html;
         include {NGINX_SNIPPET};
     }}
 }}
@@ -111,21 +112,27 @@ def wait_until_listening(process: subprocess.Popen, port: int, logs: list[Path])
     pytest.fail(f"nginx did not start listening on port {port}:\n{output}", pytrace=False)
 
 
-@pytest.fixture(scope="module")
-def nginx(sample_site, tmp_path_factory):
-    """The sample site served by nginx with docs/nginx.conf; its base URL."""
+@pytest.fixture(scope="module", params=["/", "/verkostot/"])
+def nginx(request, sample_site, tmp_path_factory):
+    """The sample site served by nginx with docs/nginx.conf at the root of the host or under a
+    path (the folder above it as nginx's root); its base URL."""
     program = required_program("nginx")
     folder = tmp_path_factory.mktemp("nginx")
+    prefix, root = request.param, sample_site
+    if prefix != "/":
+        root = folder / "www"
+        (root / prefix.strip("/")).parent.mkdir(parents=True)
+        (root / prefix.strip("/")).symlink_to(sample_site, target_is_directory=True)
     port = free_port()
     config = folder / "nginx.conf"
-    config.write_text(nginx_config(folder, port, sample_site), encoding="utf-8")
+    config.write_text(nginx_config(folder, port, root, prefix), encoding="utf-8")
     log, stderr = folder / "error.log", folder / "stderr.log"
     with stderr.open("wb") as output:  # -e (nginx 1.19.5+): no attempt at the system's error log
         process = subprocess.Popen([program, "-p", f"{folder}/", "-e", str(log), "-c", str(config)],
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
     try:
         wait_until_listening(process, port, [stderr, log])
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}{prefix.rstrip('/')}"
     finally:
         process.terminate()
         try:
