@@ -20,12 +20,19 @@ test: $(STAMP) test-tools
 
 # Debian packages the tests drive: Chromium (the site's scripts), nginx and rsync (the hosting
 # recipes of docs/publishing.md), faketime (builds on another day must give the same bytes).
-TEST_TOOLS := chromium:chromium nginx:nginx-light rsync:rsync faketime:faketime
+# Each is "command[/other name]:package". The tests start nginx themselves, so the service the
+# package would start (under systemd) is stopped again.
+TEST_TOOLS := chromium/chromium-browser:chromium nginx:nginx-light rsync:rsync faketime:faketime
 test-tools:
-	@missing=$$(for tool in $(TEST_TOOLS); do \
-		PATH="$$PATH:/usr/sbin" command -v $${tool%%:*} >/dev/null || echo $${tool#*:}; done); \
+	@missing=$$(for tool in $(TEST_TOOLS); do found=; \
+		for name in $$(echo $${tool%%:*} | tr / ' '); do \
+			PATH="$$PATH:/usr/sbin" command -v $$name >/dev/null && found=1; done; \
+		[ -n "$$found" ] || echo $${tool#*:}; done); \
 	if [ -n "$$missing" ]; then echo "installing for the tests:" $$missing; \
-		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		case " $$missing " in *" nginx-light "*) \
+			! command -v systemctl >/dev/null || systemctl disable --now nginx >/dev/null 2>&1 || true;; \
+		esac; fi
 
 # After changing interface strings: refresh the template and every language's catalog.
 catalogs: $(STAMP)
