@@ -28,6 +28,7 @@ URL_ATTRIBUTES = {
 META_URLS = frozenset({"og:url", "og:image", "twitter:image"})
 XML_LINKS = frozenset({"http://www.w3.org/2005/Atom link", "http://www.w3.org/1999/xhtml link"})
 SITEMAP_LOC = "http://www.sitemaps.org/schemas/sitemap/0.9 loc"
+ATOM_CONTENT = "http://www.w3.org/2005/Atom content"
 
 # A target that does not depend on the page it is on: it has a scheme or starts with "/".
 PAGE_INDEPENDENT = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/")
@@ -249,25 +250,31 @@ def _read_page(path: Path) -> tuple[_Links, frozenset[str]]:
 
 
 def _read_xml(path: Path) -> tuple[_Links, None]:
-    """Read the `link href`s of Atom feeds and sitemaps and the `loc`s of sitemaps."""
+    """Read the `link href`s of Atom feeds and sitemaps, the `loc`s of sitemaps, and the links
+    in the HTML of Atom entries' `content` (at the line the content starts)."""
     parser = expat.ParserCreate(namespace_separator=" ")
     links: _Links = {}
-    loc: list = []  # inside a <loc>: its line, then its text in pieces
+    inside: list = []  # inside a <loc> or an HTML <content>: its line, then its text in pieces
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if name in XML_LINKS and "href" in attrs:
             links.setdefault(attrs["href"].strip(), parser.CurrentLineNumber)
-        elif name == SITEMAP_LOC:
-            loc[:] = [parser.CurrentLineNumber]
+        elif name == SITEMAP_LOC or name == ATOM_CONTENT and attrs.get("type") == "html":
+            inside[:] = [parser.CurrentLineNumber]
 
     def text(data: str) -> None:
-        if loc:
-            loc.append(data)
+        if inside:
+            inside.append(data)
 
     def end(name: str) -> None:
-        if name == SITEMAP_LOC:
-            links.setdefault("".join(loc[1:]).strip(), loc[0])
-            loc.clear()
+        if inside and name == SITEMAP_LOC:
+            links.setdefault("".join(inside[1:]).strip(), inside[0])
+        elif inside and name == ATOM_CONTENT:
+            reader = _PageReader()
+            reader.feed("".join(inside[1:]))
+            for target in reader.links:
+                links.setdefault(target, inside[0])
+        inside.clear()
 
     parser.StartElementHandler, parser.CharacterDataHandler, parser.EndElementHandler = start, text, end
     parser.Parse(path.read_bytes(), True)

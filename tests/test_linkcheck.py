@@ -185,11 +185,17 @@ def test_every_link_of_an_atom_feed_is_checked(tmp_path):
   <link rel="self" href="https://example.org/fi/feed.xml" />
   <link rel="alternate" href="https://example.org/fi/news/" />
   <entry><link rel="alternate" href="/fi/news/gone/" /></entry>
+  <entry>
+    <content type="html">&lt;p&gt;&lt;a href="https://example.org/fi/news/#x"&gt;Uutiset&lt;/a&gt;
+    &lt;a href="https://example.org/fi/old/"&gt;Vanha&lt;/a&gt;&lt;/p&gt;</content>
+  </entry>
 </feed>
 """
-    files = {"fi/feed.xml": feed, "fi/news/index.html": ""}
+    files = {"fi/feed.xml": feed, "fi/news/index.html": '<h2 id="x">X</h2>'}
     assert check(tmp_path, files) == [
         "output/fi/feed.xml:5: error: link: '/fi/news/gone/' leads to no file in the site [link.dead]",
+        "output/fi/feed.xml:7: error: link: 'https://example.org/fi/old/' leads to no file in the site"
+        " [link.dead]",
     ]
 
 
