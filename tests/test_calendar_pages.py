@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
 from conftest import NOW, build_ok, soup
+from sitegen.render.calendar import AGENDA_MEETINGS, split_agenda
 
 
 def page(output, url):
@@ -25,26 +27,33 @@ def calendar_pages(output):
                   if "/calendar/" in p.as_posix() and "calendar/20" not in p.as_posix())
 
 
-def test_every_calendar_page_and_its_feed_show_the_same_meetings_for_a_year(sample_site):
+def test_every_calendar_page_lists_its_feeds_next_meetings_and_links_the_months_of_the_rest(sample_site):
     year_ahead = (NOW, NOW + dt.timedelta(days=365))
-    compared = 0
+    compared = cut = 0
     for path in calendar_pages(sample_site):
         document = soup(path)
         feed_url = document.find("link", rel="alternate", type="text/calendar")["href"]
         feed = Calendar.from_ical((sample_site / feed_url.removeprefix("https://example.org/")).read_bytes())
-        in_feed = {(event.start.astimezone(dt.UTC), str(event["SUMMARY"]))
-                   for event in recurring_ical_events.of(feed).between(*year_ahead)
-                   if event.get("STATUS") != "CANCELLED"}
+        in_feed = [event for event in recurring_ical_events.of(feed).between(*year_ahead)]
+        items = agenda_items(document)
+        assert len(items) <= AGENDA_MEETINGS, path
+        last_day = max((dt.datetime.fromisoformat(li["data-start"]).date() for li in items), default=None)
+        listed = {(event.start.astimezone(dt.UTC), str(event["SUMMARY"])) for event in in_feed
+                  if event.get("STATUS") != "CANCELLED" and last_day and event.start.date() <= last_day}
         shown = {(dt.datetime.fromisoformat(li["data-start"]).astimezone(dt.UTC),
                   li.select_one(".meeting-title a").text)
-                 for li in agenda_items(document)
-                 if "status-cancelled" not in li["class"]
-                 and dt.datetime.fromisoformat(li["data-start"]) < year_ahead[1]}
-        assert in_feed == shown, path
+                 for li in items if "status-cancelled" not in li["class"]}
+        assert listed == shown, path
+        later = sorted({f"{event.start:%Y-%m}" for event in in_feed
+                        if last_day is None or event.start.date() > last_day})
+        links = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in document.select(".later-months a")]
+        assert links == later, path
         compared += len(shown)
+        cut += bool(later)
     # the site's in 3 languages, 2 regions' in 3, and 6 networks' in their 2 languages each
     assert len(calendar_pages(sample_site)) == 3 + 2 * 3 + 6 * 2
-    assert compared > 4 * 50  # the Friday service point in its network's, region's and all calendars
+    assert compared > 4 * 20  # the Friday service point in its network's, region's and all calendars
+    assert cut == 3 + 3 + 2  # those calendars (its network's is in fi and en) leave months to the grids
 
 
 def test_the_month_grids_show_the_same_meetings_as_the_feed(sample_site):
@@ -283,3 +292,18 @@ def test_a_meeting_across_midnight_is_said_and_listed_with_both_days(make_site):
                                                                 "2026-12-05T02:00:00+02:00")
     grid = page(root / "output", "/fi/calendar/2026-12/")
     assert grid.select_one("ul.day-meetings").find_parent("td").find("time")["datetime"] == "2026-12-04"
+
+
+def meetings_on(*days: int) -> list:
+    """Stand-ins for occurrences: what `split_agenda` reads is each one's start."""
+    return [SimpleNamespace(start=dt.datetime(2026, 12, 1, 10) + dt.timedelta(days=day)) for day in days]
+
+
+def test_the_agenda_ends_with_a_whole_day_and_shows_one_busy_day_whole():
+    first_days = meetings_on(*range(AGENDA_MEETINGS - 1))
+    busy_day = meetings_on(*[AGENDA_MEETINGS] * 3)
+    shown, later = split_agenda(first_days + busy_day)
+    assert (shown, later) == (first_days, busy_day)
+    crowded = meetings_on(*[0] * (AGENDA_MEETINGS + 5), 1)
+    assert split_agenda(crowded) == (crowded[:-1], crowded[-1:])
+    assert split_agenda(first_days) == (first_days, [])

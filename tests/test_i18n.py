@@ -17,10 +17,16 @@ HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 
+def singular(message_id):
+    """A message's id; of a plural message (ngettext), its singular."""
+    return message_id[0] if isinstance(message_id, tuple) else message_id
+
+
 def used_messages() -> set[tuple[str | None, str]]:
     """Every interface string in the templates and the code, as (context, id)."""
     found = set()
-    keywords = {"_": None, "gettext": None, "N_": None, "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2),
+                "pgettext": ((1, "c"), 2)}
     for folder, method in ((PROJECT / "templates", "jinja2"), (PROJECT / "sitegen", "python")):
         pattern = "**.html" if method == "jinja2" else "**.py"
         for _, _, message, _, context in extract_from_dir(
@@ -35,7 +41,8 @@ def test_every_interface_string_is_translated_in_every_catalog(lang):
     with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
         catalog = read_po(po)
     # Fuzzy entries are guesses that the build does not use.
-    translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {(m.context, singular(m.id)) for m in catalog
+                  if m.id and all(m.string if m.pluralizable else [m.string]) and not m.fuzzy}
     assert used_messages() - translated == set()
 
 
@@ -48,7 +55,7 @@ def test_every_translation_keeps_the_placeholders_of_its_message(lang):
 
 def test_the_catalogs_hold_no_string_the_site_no_longer_uses():
     with (LOCALE_DIR / "messages.pot").open("rb") as pot:
-        template = {(m.context, m.id) for m in read_po(pot) if m.id}
+        template = {(m.context, singular(m.id)) for m in read_po(pot) if m.id}
     assert template == used_messages()
 
 

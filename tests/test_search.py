@@ -1,17 +1,25 @@
-"""Search: Pagefind's index per language, used in a real browser, and the page without it."""
+"""Search: our small search form over Pagefind's index per language, in a real browser, and
+the page without JavaScript."""
 from __future__ import annotations
 
 import gzip
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 from test_calendar_script import CHROMIUM
 
-from conftest import served_folder
+from conftest import SITE_YAML, build_ok, served_folder, soup, write_files
 
 BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The status once a search has ended: neither empty nor the "Searching…" of the form's data.
+SEARCH_ENDED = """() => {
+    const text = document.querySelector(".search-status").textContent;
+    return text !== "" && text !== document.querySelector(".search-form").dataset.searching;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +37,31 @@ def site_url(sample_site):
         yield url
 
 
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def links_found(page) -> list[str]:
+    return [a.get_attribute("href") for a in page.query_selector_all(".search-results a")]
+
+
+def search(page, words: str) -> list[str]:
+    """Type `words` into the search field of the open page; the links found once they show."""
+    page.fill("#search-input", words)
+    page.wait_for_selector(".search-results a", timeout=15000)
+    page.wait_for_function(SEARCH_ENDED, timeout=15000)
+    return links_found(page)
+
+
 def results_for(browser, url: str, words: str) -> list[str]:
+    """The links (hrefs, in order) that searching the page at `url` for `words` lists."""
     page = browser.new_page()
     try:
         page.goto(url)
-        page.fill(".pagefind-ui__search-input", words)
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-        # Results appear one by one as their data loads: wait until none is still loading.
-        page.wait_for_function("""() => {
-            const results = document.querySelectorAll(".pagefind-ui__result");
-            return results.length > 0 && !document.querySelector(".pagefind-ui__loading");
-        }""", timeout=15000)
-        return [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
+        return search(page, words)
     finally:
         page.close()
 
@@ -63,17 +84,112 @@ def test_each_language_searches_its_own_pages(browser, site_url):
     assert all(url.startswith("/da/") for url in found)
 
 
-def test_without_javascript_the_search_page_lists_everything(browser, site_url):
+def test_the_status_says_how_many_results_were_found_in_the_pages_language(page, site_url):
+    page.goto(f"{site_url}/fi/search/")
+    found = search(page, "Rantakari")
+    status = page.inner_text(".search-status")
+    match = re.fullmatch(r"(\d+) (tulos|tulosta) haulla ”Rantakari”", status)
+    assert match, status
+    assert int(match[1]) == len(found) > 1  # fewer than ten: all of them are listed
+    assert match[2] == "tulosta"            # the Finnish plural after a number other than 1
+
+
+def test_a_search_without_a_match_says_so_and_shows_no_list(page, site_url):
+    page.goto(f"{site_url}/fi/search/")
+    page.fill("#search-input", "xyzzyplugh")
+    page.wait_for_function(SEARCH_ENDED, timeout=15000)
+    assert page.inner_text(".search-status") == "Ei tuloksia haulla ”xyzzyplugh”"
+    assert page.eval_on_selector(".search-results", "list => [list.hidden, list.children.length]") \
+        == [True, 0]
+    assert not page.is_visible(".search-fallback")
+
+
+def test_a_q_in_the_address_fills_the_field_and_searches_at_once(page, site_url):
+    page.goto(f"{site_url}/en/search/?q=Kemi")
+    page.wait_for_selector(".search-results a", timeout=15000)
+    assert page.input_value("#search-input") == "Kemi"
+    assert "/en/networks/kemi-perhekeskus/" in links_found(page)
+
+
+def test_pressing_enter_searches_without_leaving_the_page_and_puts_the_words_in_the_address(
+        page, site_url):
+    page.goto(f"{site_url}/da/search/")
+    page.evaluate("window.stillHere = true")
+    # Set the words without an input event, so that only the submission can search.
+    page.eval_on_selector("#search-input", "input => { input.value = 'Bydelsmødrene'; }")
+    page.press("#search-input", "Enter")
+    page.wait_for_selector(".search-results a", timeout=15000)
+    assert page.evaluate("window.stillHere") is True
+    address = urlsplit(page.url)
+    assert (address.path, parse_qs(address.query)) == ("/da/search/", {"q": ["Bydelsmødrene"]})
+    assert "/da/networks/bydelsmoedre/" in links_found(page)
+
+
+def test_a_keyboard_user_tabs_from_the_field_past_the_button_to_the_first_result(page, site_url):
+    page.goto(f"{site_url}/en/search/")
+    found = search(page, "Kemi")
+    page.focus("#search-input")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.search-form button[type=submit]')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == found[0]
+
+
+def test_pagefind_is_loaded_only_when_someone_searches(page, site_url):
+    requested = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    page.goto(f"{site_url}/en/search/", wait_until="load")
+    assert [path for path in requested if "/pagefind/" in path] == []
+    search(page, "Kemi")
+    assert "/pagefind/pagefind.js" in requested
+
+
+def test_without_javascript_the_form_reloads_the_page_which_lists_everything(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(f"{site_url}/fi/search/")
+        page.fill("#search-input", "Kemi")
+        page.press("#search-input", "Enter")
+        page.wait_for_url("**/fi/search/?q=Kemi")
         links = [a.get_attribute("href") for a in page.query_selector_all(".search-fallback a")]
         assert page.is_visible(".search-fallback")
     finally:
         context.close()
     assert "/fi/networks/paijat-hame-sosiaaliala/" in links
     assert "/da/networks/bydelsmoedre/" in links or "/en/networks/bydelsmoedre/" in links
+
+
+def test_titles_and_excerpts_show_markup_characters_as_text(browser, tmp_path):
+    network = "---\ntitle: Tom & Jerry <b>3</b>\n---\nJerry writes &lt;i&gt; & <i>not</i> italics.\n"
+    root = write_files(tmp_path, {"content/site.yaml": SITE_YAML,
+                                  "content/networks/tom.en.md": network})
+    build_ok(root)
+    with served_folder(root / "output") as url:
+        page = browser.new_page()
+        try:
+            page.goto(f"{url}/en/search/")
+            assert search(page, "Jerry") == ["/en/networks/tom/"]
+            assert page.inner_text(".search-status") == "1 result for “Jerry”"
+            assert page.inner_text(".search-results a") == "Tom & Jerry <b>3</b>"
+            excerpt = page.query_selector(".search-results p")
+            assert "<i> & not italics" in excerpt.inner_text()
+            assert excerpt.eval_on_selector_all("*", "tags => tags.map(t => t.localName)") == \
+                ["mark", "mark"]
+        finally:
+            page.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "fi", "en"])
+def test_the_search_page_weighs_under_50_kb_with_its_styles_and_scripts(sample_site, lang):
+    page = sample_site / lang / "search/index.html"
+    document = soup(page)
+    loaded = [link["href"] for link in document.find_all("link", rel="stylesheet")]
+    loaded += [script["src"] for script in document.find_all("script", src=True)]
+    files = [sample_site / urlsplit(url).path.removeprefix("/") for url in loaded]
+    assert {file.name for file in files} == {"style.css", "calendar.js", "search.js"}
+    weight = page.stat().st_size + sum(file.stat().st_size for file in files)
+    assert weight < 50 * 1024
 
 
 def indexed_pages(output) -> dict[str, str]:

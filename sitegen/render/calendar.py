@@ -32,6 +32,24 @@ def local_date(occurrence: Occurrence) -> dt.date:
     return start.date() if isinstance(start, dt.datetime) else start
 
 
+AGENDA_MEETINGS = 25   # an agenda lists this many meetings, in whole days; the month grids the rest
+
+
+def split_agenda(occurrences: list[Occurrence]) -> tuple[list[Occurrence], list[Occurrence]]:
+    """Split upcoming meetings into the first whole days holding at most `AGENDA_MEETINGS` (at
+    least one day), for the agenda, and the rest, for which it links the month grids: a busy
+    year would otherwise make a page too heavy for phones."""
+    if len(occurrences) <= AGENDA_MEETINGS:
+        return occurrences, []
+    cut = AGENDA_MEETINGS
+    while cut > 0 and local_date(occurrences[cut]) == local_date(occurrences[cut - 1]):
+        cut -= 1
+    if cut == 0:  # one day holds more than the limit: show that day whole
+        day = local_date(occurrences[0])
+        cut = next((i for i, o in enumerate(occurrences) if local_date(o) != day), len(occurrences))
+    return occurrences[:cut], occurrences[cut:]
+
+
 def agenda(renderer: Views, occurrences: Iterable[Occurrence]) -> list[tuple[dt.date, list[Day]]]:
     """Group meetings by month, then by day: [(first of month, [Day, …]), …]."""
     months = []
@@ -59,8 +77,11 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
     else:
         url, feed, title, networks = urls.calendar(lang), urls.calendar_feed(lang), _("Calendar"), None
     today = site.now.date()
+    shown, later = split_agenda(site.calendar(networks))
+    later_months = sorted({local_date(o).replace(day=1) for o in later})
     return {**renderer.page(title, url, texts),
-            "months": agenda(renderer, site.calendar(networks)),
+            "months": agenda(renderer, shown),
+            "later_months": [(month, urls.calendar_month(lang, f"{month:%Y-%m}")) for month in later_months],
             "subscribe": renderer.subscribe_links(feed, title),
             "month_url": urls.calendar_month(lang, f"{today:%Y-%m}"),
             "network_filters": [(slug, link, urls.calendar(link.lang, slug))
