@@ -3,8 +3,9 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: site check test catalogs clean test-tools
+.PHONY: site check test screenshots catalogs clean test-tools
 
 # The address comes from $$SITEGEN_BASE_URL when set (CI sets it), else from content/site.yaml.
 site: $(STAMP)
@@ -14,15 +15,22 @@ site: $(STAMP)
 check: $(STAMP)
 	$(PYTHON) -m sitegen check --strict --links
 
-test: $(STAMP) test-tools
-	$(VENV)/bin/ruff check sitegen tests build.py bench
+test: $(STAMP) test-tools $(NODE_STAMP)
+	$(VENV)/bin/ruff check sitegen tests build.py bench tools
 	$(PYTHON) -m pytest -q
 
-# Debian packages the tests drive: Chromium (the site's scripts), nginx and rsync (the hosting
-# recipes of docs/publishing.md), faketime (builds on another day must give the same bytes).
+# Desktop and mobile screenshots of the sample site's main pages, into screenshots/.
+screenshots: $(STAMP) test-tools
+	$(PYTHON) build.py
+	$(PYTHON) tools/screenshots.py output screenshots
+
+# Debian packages the tests drive: Chromium (the site's scripts, axe-core), Java (the Nu HTML
+# Checker), npm (axe-core), nginx and rsync (the hosting recipes of docs/publishing.md),
+# faketime (builds on another day must give the same bytes).
 # Each is "command[/other name]:package". The tests start nginx themselves, so the service the
 # package would start (under systemd) is stopped again.
-TEST_TOOLS := chromium/chromium-browser:chromium nginx:nginx-light rsync:rsync faketime:faketime
+TEST_TOOLS := chromium/chromium-browser:chromium java:default-jre-headless npm:npm \
+	nginx:nginx-light rsync:rsync faketime:faketime
 test-tools:
 	@missing=$$(for tool in $(TEST_TOOLS); do found=; \
 		for name in $$(echo $${tool%%:*} | tr / ' '); do \
@@ -33,6 +41,11 @@ test-tools:
 		case " $$missing " in *" nginx-light "*) \
 			! command -v systemctl >/dev/null || systemctl disable --now nginx >/dev/null 2>&1 || true;; \
 		esac; fi
+
+# The npm packages of the browser tests (package.json), as locked.
+$(NODE_STAMP): package.json package-lock.json | test-tools
+	npm ci --no-audit --no-fund
+	touch $@
 
 # After changing interface strings: refresh the template and every language's catalog.
 catalogs: $(STAMP)
@@ -48,4 +61,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf output .venv .pytest_cache
+	rm -rf output .venv .pytest_cache node_modules screenshots

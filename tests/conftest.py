@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -128,3 +129,38 @@ def served_folder(folder: Path):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def sample_pages(output: Path) -> list[tuple[str, str, str]]:
+    """One page of each kind in each language of a built site, as (kind, language, URL path):
+    the pages a visitor meets, for the browser and validation tests. Kinds an item is not
+    written for in a language are left out there."""
+    found = [("language choice", "", "/"), ("not found", "", "/404.html")]
+    for lang in sorted(p.name for p in output.iterdir() if p.is_dir() and (p / "index.html").is_file()
+                       and len(p.name) == 2):
+        folder = output / lang
+        items = {kind: sorted(p.parent for p in (folder / kind).glob("*/index.html"))
+                 for kind in ("networks", "events", "news")}
+        series = [p for p in items["events"] if any(DATED.fullmatch(c.name) for c in p.iterdir())]
+        single = [p for p in items["events"] if p not in series]
+        candidates = {
+            "home": folder, "networks": folder / "networks", "events": folder / "events",
+            "news": folder / "news", "contacts": folder / "contacts", "search": folder / "search",
+            "calendar": folder / "calendar", "calendar month": folder / "calendar/2026-12",
+            "region calendar": next(iter(sorted((folder / "calendar/region").iterdir())), None),
+            "network": next(iter(items["networks"]), None),
+            "network calendar": items["networks"][0] / "calendar" if items["networks"] else None,
+            "meeting": next(iter(single), None), "series": next(iter(series), None),
+            "series meeting": next((c for s in series for c in sorted(s.iterdir())
+                                    if DATED.fullmatch(c.name)), None),
+            "news post": next(iter(items["news"]), None),
+            "page": next((p.parent for p in sorted(folder.glob("*/index.html"))
+                          if p.parent.name not in ("networks", "events", "news", "contacts",
+                                                   "search", "calendar")), None),
+        }
+        found += [(kind, lang, "/" + path.relative_to(output).as_posix() + "/")
+                  for kind, path in candidates.items() if path and (path / "index.html").is_file()]
+    return found

