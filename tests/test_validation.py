@@ -90,3 +90,19 @@ def test_every_page_but_the_month_grids_loads_less_than_50_kb(sample_site):
                if not MONTH_VIEW.search(path.as_posix())}
     assert {page: weight for page, weight in weights.items() if weight >= BUDGET} == {}
     assert len(weights) > 250
+
+
+def test_every_deep_page_has_breadcrumbs_leading_up_from_it(sample_site):
+    wrong, deep = [], 0
+    for path in pages(sample_site):
+        parts = shown(path, sample_site).split("/")[:-1]   # ["fi", "networks", "kemi", "calendar"]
+        if len(parts) < 3:
+            continue
+        deep += 1
+        nav = soup(path).find("nav", class_="breadcrumbs", attrs={"aria-label": True})
+        below = "/".join(parts[1:]) + "/"
+        crumbs = [a["href"].split("/", 2)[2] for a in nav.find_all("a")] if nav else []
+        if not crumbs or not all(below.startswith(c) and below != c for c in crumbs):
+            wrong.append((shown(path, sample_site), crumbs))
+    assert wrong == []
+    assert deep > 250

@@ -65,21 +65,24 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
     """The agenda of upcoming meetings: of the whole site, one network or one region."""
     site, urls, lang, _ = renderer.site, renderer.urls, renderer.lang, renderer.gettext
     texts = None
+    crumbs = renderer.breadcrumbs("calendar", _("Calendar"))
     if network:
         url, feed = urls.calendar(lang, network), urls.calendar_feed(lang, network)
         texts = site.networks[network].texts
         title = _("Calendar: %(name)s") % {"name": texts[lang].title}
         networks = {network}
+        crumbs = renderer.breadcrumbs("networks", _("Networks"), network)
     elif region:
         url, feed = urls.calendar_region(lang, region), urls.calendar_feed(lang, region=region)
         title = _("Calendar: %(name)s") % {"name": site.regions()[region]}
         networks = site.networks_in(region)
     else:
         url, feed, title, networks = urls.calendar(lang), urls.calendar_feed(lang), _("Calendar"), None
+        crumbs = []
     today = site.now.date()
     shown, later = split_agenda(site.calendar(networks))
     later_months = sorted({local_date(o).replace(day=1) for o in later})
-    return {**renderer.page(title, url, texts),
+    return {**renderer.page(title, url, texts), "crumbs": crumbs,
             "months": agenda(renderer, shown),
             "later_months": [(month, urls.calendar_month(lang, f"{month:%Y-%m}")) for month in later_months],
             "subscribe": renderer.subscribe_links(feed, title),
@@ -107,6 +110,7 @@ def month_page(renderer: Views, month: str) -> dict[str, Any]:
     short = get_day_names("abbreviated", "stand-alone", locale)
     months = _neighbours(site, first)
     return {**renderer.page(renderer.dates.month(first).capitalize(), urls.calendar_month(lang, month)),
+            "crumbs": renderer.breadcrumbs("calendar", renderer.gettext("Calendar")),
             "month": first, "weeks": weeks,
             "weekdays": [(names[i], short[i]) for i in range(7)],
             "previous": urls.calendar_month(lang, months[0]) if months[0] else None,

@@ -83,14 +83,16 @@ class PageRenderer(Views):
         if not network:
             posts = posts[(number - 1) * NEWS_PER_PAGE:number * NEWS_PER_PAGE]
         title = self.gettext("News")
-        texts = None
+        texts, crumbs = None, self.breadcrumbs("news", title) if number > 1 else []
         if network:
             texts = self.site.networks[network].texts
             title = self.gettext("News: %(name)s") % {"name": texts[self.lang].title}
+            crumbs = self.breadcrumbs("networks", self.gettext("Networks"), network)
         pagination = [(n, self.urls.news_page(self.lang, n, network)) for n in range(1, pages + 1)]
         return {**self.page(title, self.urls.news_page(self.lang, number, network), texts),
                 "posts": [(post, self.link("news", post.slug)) for post in posts],
-                "pagination": pagination if pages > 1 else [], "number": number, "searchable": False}
+                "pagination": pagination if pages > 1 else [], "number": number, "searchable": False,
+                "crumbs": crumbs}
 
     def _contacts(self, slug: None, key: None) -> dict[str, Any]:
         networks_of: dict[str, list[ItemLink]] = {}

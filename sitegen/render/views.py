@@ -78,6 +78,12 @@ class Views:
         url, text = self.urls.item_for(kind, slug, getattr(self.site, kind)[slug].texts, self.lang)
         return ItemLink(url, text.title, text.summary, text.lang, text.draft)
 
+    def breadcrumbs(self, section: str, title: str, network: str | None = None) -> list[ItemLink]:
+        """The way up from a deep page: a listing (``networks``, ``calendar``, ``news``) and,
+        for a network's own calendar or news, the network."""
+        crumbs = [ItemLink(self.urls.section(self.lang, section), title, None, self.lang)]
+        return crumbs + [self.link("networks", network)] if network else crumbs
+
     def meeting(self, occurrence: Occurrence) -> Meeting:
         """An occurrence for a listing, linked to its own page (a series' meeting has one)."""
         event = self.site.events[occurrence.event]
