@@ -101,3 +101,30 @@ def test_no_page_scrolls_sideways_on_a_small_phone_or_a_wide_screen(browser, sam
     finally:
         page.close()
     assert wide == {}
+
+
+def test_a_printed_meeting_page_leaves_out_navigation_and_buttons(browser, site_url):  # noqa: F811
+    page = browser.new_page()
+    try:
+        page.goto(site_url + "/fi/events/palvelupiste-perjantaisin/2026-11-27/")
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => Object.fromEntries(
+            [".site-nav", ".languages", ".breadcrumbs", ".add-to-calendar", "h1", ".facts"].map(
+                s => [s, getComputedStyle(document.querySelector(s)).display !== "none"]))""")
+    finally:
+        page.close()
+    assert shown == {".site-nav": False, ".languages": False, ".breadcrumbs": False,
+                     ".add-to-calendar": False, "h1": True, ".facts": True}
+
+
+def test_a_dark_system_preference_gives_a_dark_page(browser, site_url):  # noqa: F811
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)
+        try:
+            page.goto(site_url + "/fi/")
+            rgb = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        finally:
+            page.close()
+        backgrounds[scheme] = sum(int(n) for n in rgb[rgb.index("(") + 1:-1].split(",")[:3]) / 3
+    assert backgrounds["light"] > 200 and backgrounds["dark"] < 60

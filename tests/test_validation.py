@@ -106,3 +106,12 @@ def test_every_deep_page_has_breadcrumbs_leading_up_from_it(sample_site):
             wrong.append((shown(path, sample_site), crumbs))
     assert wrong == []
     assert deep > 250
+
+
+def test_the_language_switcher_names_each_language_in_that_language(sample_site):
+    named = {}
+    for path in pages(sample_site):
+        switcher = soup(path).find("nav", class_="languages")
+        for a in switcher.find_all("a") if switcher else []:
+            named.setdefault((a["lang"], a["hreflang"]), set()).add(a.text)
+    assert named == {("da", "da"): {"Dansk"}, ("fi", "fi"): {"Suomi"}, ("en", "en"): {"English"}}
