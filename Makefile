@@ -28,7 +28,8 @@ screenshots: $(STAMP) test-tools
 # Checker), npm (axe-core), nginx and rsync (the hosting recipes of docs/publishing.md),
 # faketime (builds on another day must give the same bytes).
 # Each is "command[/other name]:package". The tests start nginx themselves, so the service the
-# package would start (under systemd) is stopped again.
+# package would start (under systemd) is stopped again. Java's package fails without the man
+# folder, which slim Debian images leave out.
 TEST_TOOLS := chromium/chromium-browser:chromium java:default-jre-headless npm:npm \
 	nginx:nginx-light rsync:rsync faketime:faketime
 test-tools:
@@ -37,6 +38,7 @@ test-tools:
 			PATH="$$PATH:/usr/sbin" command -v $$name >/dev/null && found=1; done; \
 		[ -n "$$found" ] || echo $${tool#*:}; done); \
 	if [ -n "$$missing" ]; then echo "installing for the tests:" $$missing; \
+		mkdir -p /usr/share/man/man1; \
 		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 		case " $$missing " in *" nginx-light "*) \
 			! command -v systemctl >/dev/null || systemctl disable --now nginx >/dev/null 2>&1 || true;; \
