@@ -6,15 +6,13 @@ from a local server and prints the DOM as the script left it.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import tempfile
 
 import pytest
 
-from conftest import SITE_YAML, build_ok, served_folder, write_files
+from conftest import CHROMIUM, SITE_YAML, build_ok, served_folder, write_files
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SITE = {
     "content/networks/a.en.md": "---\ntitle: Network A\n---\n",
     "content/networks/b.en.md": "---\ntitle: Network B\n---\n",
@@ -74,16 +72,3 @@ def test_the_script_hides_meetings_that_ended_after_the_build_and_says_so(served
     document = dom_after_scripts(f"{served}/en/calendar/")
     assert visible_titles(document) == ["Later", "Other"]
     assert not document.find(class_="ended-note").has_attr("hidden")
-
-
-def test_the_network_filter_is_read_from_the_address_and_counts_what_it_shows(served):
-    document = dom_after_scripts(f"{served}/en/calendar/?network=b")
-    assert not document.find(class_="network-filter").has_attr("hidden")
-    assert visible_titles(document) == ["Other"]
-    assert document.find(class_="filter-count").text == "1 of 2 meetings"
-
-
-def test_the_filter_says_so_when_a_network_has_no_meetings(served):
-    document = dom_after_scripts(f"{served}/en/calendar/?network=c")
-    assert visible_titles(document) == []
-    assert not document.find(class_="agenda-empty").has_attr("hidden")

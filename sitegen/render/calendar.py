@@ -91,8 +91,7 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
                                 for slug, link in renderer.networks_by_title()],
             "region_filters": [(slug, name, urls.calendar_region(lang, slug))
                                for slug, name in site.regions().items()],
-            "all_url": urls.calendar(lang), "searchable": False,
-            "filter_by_network": not network and not region}
+            "all_url": urls.calendar(lang), "searchable": False}
 
 
 def month_page(renderer: Views, month: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-/* Progressive enhancement for meeting lists; every page works without it.
-   1. Hide meetings that have ended since the page was built, and say so.
-   2. On the calendar page, filter the agenda by network, kept in the address (?network=). */
+/* Progressive enhancement for meeting lists; every page works without it: hide meetings that
+   have ended since the page was built, and say so. (Each network and region has its own
+   calendar page, so the agenda needs no filter of its own.) */
 (function () {
   "use strict";
   var DAY = 864e5;
@@ -16,8 +16,9 @@
     scope.querySelectorAll(".agenda-day, .agenda-month").forEach(function (group) {
       group.hidden = !group.querySelector("li.meeting:not([hidden])");
     });
+    // "No meetings" only when none are left here and none are in later months either.
     var empty = scope.querySelector(".agenda-empty");
-    if (empty) empty.hidden = !!scope.querySelector("li.meeting:not([hidden])");
+    if (empty) empty.hidden = !!scope.querySelector("li.meeting:not([hidden]), .later-months");
   }
 
   var now = Date.now(), ended = 0;
@@ -28,27 +29,6 @@
     document.querySelectorAll(".ended-note").forEach(function (note) { note.hidden = false; });
   }
 
-  var select = document.getElementById("network-filter");
   var agenda = document.querySelector(".agenda");
   if (agenda) refresh(agenda);
-  if (!select || !agenda) return;
-  var count = document.querySelector(".filter-count");
-  function apply() {
-    var chosen = select.value, shown = 0, total = 0;
-    agenda.querySelectorAll("li.meeting:not([data-ended])").forEach(function (item) {
-      item.hidden = !!chosen && item.dataset.network !== chosen;
-      total += 1;
-      if (!item.hidden) shown += 1;
-    });
-    refresh(agenda);
-    count.textContent = chosen ? count.dataset.template.replace("%(shown)s", shown)
-      .replace("%(total)s", total) : "";
-    var url = new URL(window.location.href);
-    if (chosen) url.searchParams.set("network", chosen); else url.searchParams.delete("network");
-    window.history.replaceState(null, "", url);
-  }
-  select.value = new URLSearchParams(window.location.search).get("network") || "";
-  select.parentElement.hidden = false;
-  select.addEventListener("change", apply);
-  apply();
 })();
