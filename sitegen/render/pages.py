@@ -107,6 +107,7 @@ class PageRenderer(Views):
         network = self.site.networks[slug]
         text = network.texts[self.lang]
         return {**self.page(text.title, self.urls.item("networks", slug, self.lang), network.texts),
+                "crumbs": self.breadcrumbs("networks", self.gettext("Networks")),
                 "network": network, "text": text, "body": self.body(text),
                 "jsonld": script_tag(network_data(self.site, self.urls, self.lang, network)),
                 "subscribe": self.subscribe_links(self.urls.calendar_feed(self.lang, slug), text.title),
@@ -124,7 +125,8 @@ class PageRenderer(Views):
             return self._occurrence(slug, occurrences[0].key)
         upcoming = [self.meeting(o) for o in occurrences if o.ends_after(self.site.now)]
         return {**self._event_page(event, self.urls.item("events", slug, self.lang)),
-                "occurrence": None, "series_url": None, "past": False, "add_to_calendar": None,
+                "occurrence": None, "past": False, "add_to_calendar": None,
+                "crumbs": self.breadcrumbs("events", self.gettext("Meetings")),
                 "upcoming": upcoming[:HOME_LIMIT],
                 "jsonld": script_tag(series_data(self.site, self.urls, self.lang, event, self.markup))}
 
@@ -133,9 +135,11 @@ class PageRenderer(Views):
         event = self.site.events[slug]
         occurrence = next(o for o in self.site.occurrences_of(slug) if o.key == key)
         url = self.urls.occurrence(slug, key, self.lang, series=event.recurrence is not None)
-        return {**self._event_page(event, url), "occurrence": occurrence,
+        crumbs = self.breadcrumbs("events", self.gettext("Meetings"))
+        if event.recurrence:
+            crumbs.append(self.link("events", slug))
+        return {**self._event_page(event, url), "occurrence": occurrence, "crumbs": crumbs,
                 "searchable": event.recurrence is None,  # a series is found by its own page
-                "series_url": self.urls.item("events", slug, self.lang) if event.recurrence else None,
                 "past": not occurrence.ends_after(self.site.now),
                 "add_to_calendar": self._add_to_calendar(event, occurrence),
                 "jsonld": script_tag(event_data(self.site, self.urls, self.lang, occurrence, self.markup))}
@@ -171,6 +175,7 @@ class PageRenderer(Views):
         post = self.site.news[slug]
         text = post.texts[self.lang]
         return {**self.page(text.title, self.urls.item("news", slug, self.lang), post.texts),
+                "crumbs": self.breadcrumbs("news", self.gettext("News")),
                 "post": post, "text": text, "body": self.body(text),
                 "network": self.link("networks", post.network) if post.network else None,
                 "author": self._author(post.author)}

@@ -22,7 +22,7 @@ from ..markup import Markup
 from ..reads import Memo
 from ..records import Event, Person, Text
 from ..recurrence import Occurrence
-from ..site import Site, region_slug
+from ..site import Site
 from ..urls import Urls
 
 
@@ -43,7 +43,6 @@ class Meeting:
     event: Event
     link: ItemLink
     network: ItemLink | None
-    region: str | None = None       # the network's region, as a slug (for filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +91,13 @@ class Views:
         if event.recurrence:
             url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
             link = replace(link, url=url)
-        return Meeting(occurrence, event, link, network, self._region(event))
-
-    def _region(self, event: Event) -> str | None:
-        network = self.site.networks.get(event.network) if event.network else None
-        return region_slug(network.region) if network and network.region else None
+        return Meeting(occurrence, event, link, network)
 
     def meeting_series(self, event: Event) -> Meeting:
         """A series for a listing: its next meeting if its dates are known."""
         upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
         network = self.link("networks", event.network) if event.network else None
-        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network,
-                       self._region(event))
+        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
 
     def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
         person = self.site.people[person_id]

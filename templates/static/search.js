@@ -54,7 +54,7 @@
       list.textContent = "";
       return;
     }
-    status.textContent = texts.searching;
+    if (!pagefind) status.textContent = texts.searching;  // said once, while Pagefind loads
     try {
       pagefind = pagefind || import(texts.bundle + "pagefind.js");
       // Under a sub-path Pagefind finds the site's root from the bundle's own address.
@@ -75,7 +75,7 @@
         list.hidden = true;
         fallback.hidden = false;
       }
-      throw error;
+      console.error(error);
     }
   }
 
