@@ -19,10 +19,12 @@ test: $(STAMP) test-tools $(NODE_STAMP)
 	$(VENV)/bin/ruff check sitegen tests build.py bench tools
 	$(PYTHON) -m pytest -q
 
-# Desktop and mobile screenshots of the sample site's main pages, into screenshots/.
+# Desktop and mobile screenshots of the sample site's main pages, into screenshots/ (one of
+# them is the README's).
 screenshots: $(STAMP) test-tools
 	$(PYTHON) build.py
 	$(PYTHON) tools/screenshots.py output screenshots
+	cp screenshots/fi-meeting-mobile.png docs/screenshot-meeting-fi-mobile.png
 
 # Debian packages the tests drive: Chromium (the site's scripts, axe-core), Java (the Nu HTML
 # Checker), npm (axe-core), nginx and rsync (the hosting recipes of docs/publishing.md),
@@ -46,7 +48,7 @@ test-tools:
 
 # The npm packages of the browser tests (package.json), as locked.
 $(NODE_STAMP): package.json package-lock.json | test-tools
-	npm ci --no-audit --no-fund
+	npm ci --include=dev --no-audit --no-fund
 	touch $@
 
 # After changing interface strings: refresh the template and every language's catalog.

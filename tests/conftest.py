@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
 
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, BuildReport, build
@@ -153,6 +154,7 @@ def sample_pages(output: Path) -> list[tuple[str, str, str]]:
             "region calendar": next(iter(sorted((folder / "calendar/region").iterdir())), None),
             "network": next(iter(items["networks"]), None),
             "network calendar": items["networks"][0] / "calendar" if items["networks"] else None,
+            "network news": items["networks"][0] / "news" if items["networks"] else None,
             "meeting": next(iter(single), None), "series": next(iter(series), None),
             "series meeting": next((c for s in series for c in sorted(s.iterdir())
                                     if DATED.fullmatch(c.name)), None),
@@ -164,3 +166,18 @@ def sample_pages(output: Path) -> list[tuple[str, str, str]]:
         found += [(kind, lang, "/" + path.relative_to(output).as_posix() + "/")
                   for kind, path in candidates.items() if path and (path / "index.html").is_file()]
     return found
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    assert CHROMIUM, "these tests need Chromium: apt-get install chromium (make test installs it)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        yield chromium
+        chromium.close()

@@ -8,27 +8,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-from test_calendar_script import CHROMIUM
 
 from conftest import SITE_YAML, build_ok, served_folder, soup, write_files
 
-BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # The status once a search has ended: neither empty nor the "Searching…" of the form's data.
 SEARCH_ENDED = """() => {
     const text = document.querySelector(".search-status").textContent;
     return text !== "" && text !== document.querySelector(".search-form").dataset.searching;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM, "these tests need Chromium: apt-get install chromium (make test installs it)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import icalendar
 import pytest
-from test_search import browser, results_for  # noqa: F401 (a fixture)
+from test_search import results_for
 
 from conftest import PROJECT, build_ok, served_folder, soup, write_files
 from sitegen.errors import Diagnostics
@@ -104,7 +104,7 @@ def test_robots_txt_names_the_sitemap_under_the_path(site):
         "Sitemap: https://example.org/verkostot/sitemap.xml"
 
 
-def test_search_results_lead_inside_the_path(browser, site, tmp_path):  # noqa: F811
+def test_search_results_lead_inside_the_path(browser, site, tmp_path):
     (tmp_path / "verkostot").symlink_to(site, target_is_directory=True)
     with served_folder(tmp_path) as url:
         found = results_for(browser, f"{url}/verkostot/fi/search/", "Rantakari")
