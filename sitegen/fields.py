@@ -204,13 +204,16 @@ def read_registration(fields: FieldReader) -> Registration:
                         fields.get("deadline", date), fields.get("required", boolean, default=False))
 
 
+MAX_COUNT = 1000   # meetings in one series: a weekly one over 19 years; more is a typing mistake
+
+
 def read_repeat(fields: FieldReader) -> Recurrence | None:
     fields.reject_unknown(["rule", "until", "count", "except", "cancelled", "moved"])
     rule = fields.get("rule", lambda raw: repeat_rule(text(raw)), required=True)
     count = fields.get("count", integer)
-    if count is not None and count < 1:
-        fields.diagnostics.error("field.repeat", f"{fields.name('count')}: must be at least 1",
-                                 fields.location("count"))
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        fields.diagnostics.error("field.repeat", f"{fields.name('count')}: must be from 1 to {MAX_COUNT}",
+                                 fields.location("count"), "for a series without an end, leave count out")
         count = None
     moves = []
     for index, raw in enumerate(fields.get("moved", lambda raw: raw if isinstance(raw, list) else [raw],

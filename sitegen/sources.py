@@ -129,13 +129,15 @@ def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics:
             diagnostics.error("source.name", "a person file is named <id>.yaml (lowercase a-z, 0-9, hyphens)",
                               Location(shown))
             return None
-        return match["slug"], None, None
+        return None if _reserved(match["slug"], shown, diagnostics) else (match["slug"], None, None)
     match = _TRANSLATED_NAME.match(name)
     if not match:
         diagnostics.error("source.name", f"a {kind[:-1]} file is named <slug>.<language>.md "
                           "(lowercase a-z, 0-9, hyphens)", Location(shown))
         return None
     slug, lang, date = match["slug"], match["lang"], None
+    if _reserved(slug, shown, diagnostics):
+        return None
     if lang not in config.codes:
         diagnostics.error("source.language", f"'{lang}' is not one of the site's languages "
                           f"({', '.join(config.codes)})", Location(shown))
@@ -154,6 +156,18 @@ def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics:
                               Location(shown))
             return None
     return slug, lang, date
+
+
+# Names Windows keeps for devices: a folder called so cannot be created or copied there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))}
+
+
+def _reserved(slug: str, shown: str, diagnostics: Diagnostics) -> bool:
+    if slug not in _RESERVED:
+        return False
+    diagnostics.error("source.name", f"'{slug}' is a name Windows reserves for a device; the site "
+                      "could not be copied to or served from Windows", Location(shown), "rename the file")
+    return True
 
 
 def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
