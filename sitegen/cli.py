@@ -1,7 +1,7 @@
 """The command line: ``sitegen build|check|new|serve``; prints diagnostics; exit codes.
 
 ``python build.py`` is ``sitegen build``. Exit codes: 0 done, 1 content or template errors,
-2 usage or configuration errors.
+2 usage or configuration errors, 3 a fault of sitegen itself.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 from .config import load_config
@@ -19,12 +20,28 @@ from .starters import FOLDERS, KINDS, starter
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line with `argv` and return the exit code."""
+    """Run the command line with `argv` and return the exit code.
+
+    A fault of sitegen itself (not of the content) is one line asking for a report, exit 3;
+    ``--debug`` adds the traceback.
+    """
     parser = _parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return _run(parser, args)
+    except Exception as exc:  # the one place that turns a fault of ours into a report
+        if args.debug:
+            traceback.print_exc()
+        print(f"sitegen {args.command}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+              "sitegen, please report it with the command you ran"
+              + ("" if args.debug else " (--debug shows the details)"), file=sys.stderr)
+        return 3
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         now = _parse_now(args.now)
     except ValueError as exc:
@@ -129,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--content", help="the content folder (default: ROOT/content)")
     common.add_argument("--now", help="the moment that splits upcoming from past meetings, "
                         "ISO 8601 (default: the current time)")
+    common.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     site = argparse.ArgumentParser(add_help=False, parents=[common])
     site.add_argument("--templates", help="the templates folder (default: ROOT/templates)")
     site.add_argument("--strict", action="store_true", help="treat warnings as errors")

@@ -173,3 +173,22 @@ def test_an_allowance_no_warning_needs_is_itself_a_warning(make_site, capsys):
         "such warning [allow.unused]", "  hint: remove the allowance",
         "content/people/someone.yaml:2: warning: allow: 'i18n.network' is allowed, but the file has no "
         "such warning [allow.unused]", "  hint: remove the allowance"]
+
+
+def test_an_internal_error_is_one_line_asking_for_a_report_and_the_traceback_only_with_debug(
+        make_site, capsys, monkeypatch):
+    import sitegen.cli
+
+    def broken(options):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(sitegen.cli, "build", broken)
+    root = make_site({})
+    assert run_main(root) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        "sitegen build: internal error (KeyError: 'surprise'); this is a bug in sitegen, please report "
+        "it with the command you ran (--debug shows the details)"]
+    assert run_main(root, "--debug") == 3
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "Traceback (most recent call last):" and "raise KeyError" in "\n".join(err)
+    assert err[-1].startswith("sitegen build: internal error (KeyError: 'surprise')")
