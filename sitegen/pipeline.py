@@ -27,7 +27,7 @@ from .site import Site, build_site
 from .sources import allowances, load_sources, passthrough_files
 from .urls import Urls
 from .validate import validate_sources
-from .writer import MARKER, UnsafeOutput, check_output_folder, write_site
+from .writer import MARKER, OutputBusy, UnsafeOutput, check_output_folder, output_lock, write_site
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,16 @@ def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     diagnostics = Diagnostics()
     check_output(options, diagnostics)
+    try:
+        with output_lock(options.output_dir):
+            return _build(options, diagnostics, started)
+    except OutputBusy as exc:
+        diagnostics.error("config.output", str(exc),
+                          Location(display_path(options.output_dir, options.root)))
+        raise BuildFailed(diagnostics, exit_code=2) from None
+
+
+def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> BuildReport:
     markup = Markup()  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup)
     urls = Urls(site.config)

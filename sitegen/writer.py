@@ -7,6 +7,8 @@ and a stale staging folder that the next build removes.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import itertools
 import os
 import shutil
@@ -25,6 +27,41 @@ PREVIEW_MARKER_TEXT = b"A sitegen preview: not for publishing.\n"
 
 class UnsafeOutput(Exception):
     """The output folder holds something sitegen did not write."""
+
+
+class OutputBusy(Exception):
+    """Another build is writing the same output folder."""
+
+
+@contextlib.contextmanager
+def output_lock(output_dir: Path) -> Iterator[None]:
+    """Hold `output_dir` for this build alone: a second build started meanwhile stops with
+    `OutputBusy` instead of removing the first one's staging folder as a leftover.
+
+    An advisory lock on ``.<name>.lock`` beside the folder; the system drops it when the
+    process ends, however it ends, so a killed build never leaves the folder locked. The file
+    is removed afterwards; a build that opened it just before gets the lock on a removed file,
+    notices, and takes the new one.
+    """
+    output_dir = output_dir.resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = _sibling(output_dir, "lock")
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise OutputBusy("another build is writing this folder; try again when it has finished") from None
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(path).st_ino == os.fstat(handle).st_ino:
+                break
+        os.close(handle)
+    try:
+        yield
+    finally:
+        os.unlink(path)
+        os.close(handle)
 
 
 def check_output_folder(output_dir: Path, root: Path, sources: Iterable[Path],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -132,3 +133,32 @@ def test_a_published_file_at_the_path_of_a_page_is_an_error_naming_both(make_sit
     assert build_errors(root) == [
         "content/files/en/about/index.html: error: output en/about/index.html is also written by "
         "content/pages/about.en.md [url.collision]\n  hint: rename the file (its slug is its URL)"]
+
+
+def test_a_second_build_while_one_is_writing_stops_and_leaves_it_alone(sample_project):
+    from sitegen.writer import output_lock
+
+    build_ok(sample_project)
+    before = snapshot(sample_project / "output")
+    with output_lock(sample_project / "output"):   # as a build in another process holds it
+        (sample_project / ".output.staging-99999").mkdir()   # that build's staging folder
+        with pytest.raises(BuildFailed) as failed:
+            build(options(sample_project))
+        assert (sample_project / ".output.staging-99999").is_dir()
+    assert failed.value.exit_code == 2
+    assert [d.format() for d in failed.value.diagnostics.items] == [
+        "output: error: another build is writing this folder; try again when it has finished [config.output]"]
+    assert snapshot(sample_project / "output") == before
+    build_ok(sample_project)
+    assert sorted(p.name for p in sample_project.iterdir()) == ["content", "output"]
+
+
+def test_a_build_killed_while_holding_the_output_does_not_keep_it_locked(sample_project):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from sitegen.writer import output_lock\n"
+        "with output_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"),
+        str(sample_project / "output")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    holder.kill()
+    holder.wait()
+    build_ok(sample_project)
