@@ -20,9 +20,9 @@ from .incremental import IncrementalBuild
 from .pipeline import BuildOptions, check_output
 from .writer import PREVIEW_MARKER, UpdateReport, apply_changes, update_site
 
-OVERLAY = """<div id="sitegen-errors" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:9999;\
-max-height:60vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#fff3f3;color:#5c0000;\
-border-bottom:3px solid #b00020;font:14px/1.5 monospace;white-space:pre-wrap">\
+# Styled by the theme's stylesheet (#sitegen-errors), as the pages' Content-Security-Policy
+# allows no inline styles; unstyled, it is still the first thing on the page.
+OVERLAY = """<div id="sitegen-errors" role="alert">\
 <strong>The last change could not be built; this is the last good page.</strong>
 {}</div>"""
 

@@ -28,6 +28,9 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+_CONTROL = {**{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f)}, 0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r"}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     severity: Severity
@@ -37,11 +40,15 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        """Return the diagnostic as one line plus an optional indented hint line."""
+        """Return the diagnostic as one line plus an optional indented hint line.
+
+        Control characters a file's name or value brings along are written as escapes, so a
+        message stays on its line and cannot steer the terminal or the CI log.
+        """
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]".translate(_CONTROL)
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {self.hint.translate(_CONTROL)}"
         return text
 
     def sort_key(self) -> tuple:

@@ -81,8 +81,13 @@ class Markup:
         self._used = set()
 
 
+# Task lists are the only inputs Markdown makes: any other <input> written in a body becomes
+# a disabled checkbox too, never a field a visitor could type into.
+FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
+
+
 def sanitise(html: str) -> str:
     """Keep only allow-listed tags, attributes and link schemes."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
-                     strip_comments=True)
+                     set_tag_attribute_values=FORCED_ATTRIBUTES, strip_comments=True)

@@ -114,7 +114,7 @@ def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str
         inside = f"{relative}/{name}" if relative else name
         if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error("source.symlink", "links to a file outside content/; refused",
-                              Location(display_path(Path(entry.path), root)))
+                              Location(f"{display_path(content_dir, root)}/{inside}"))
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(content_dir, root, diagnostics, inside)
         else:

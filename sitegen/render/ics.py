@@ -195,7 +195,7 @@ class VEventWriter:
             summary=self.summary(occurrence, text.title),
             description=self.description(occurrence, event, text.summary, contacts, page),
             location=self.location(event), url=page, status=STATUS[occurrence.status],
-            categories=self.categories(event), contacts=contacts)
+            categories=self.categories(event) or None, contacts=contacts)  # no empty CATEGORIES
         place = event.place
         if place and place.latitude is not None and place.longitude is not None:
             vevent.add("GEO", (place.latitude, place.longitude))
