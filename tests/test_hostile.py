@@ -5,8 +5,8 @@ The fixture sites under ``tests/sites/hostile/``:
   as harmless text (scripts in bodies, a title closing the JSON-LD element, a summary adding
   calendar properties, a file with a byte order mark and CRLF line endings);
 - ``refused/`` and ``collisions/`` must not build, with exactly the diagnostics in their
-  ``expected-diagnostics.txt``. What git cannot hold (a file over the size limit, a link out of
-  content/) is added by the test.
+  ``expected-diagnostics.txt``. What git cannot hold everywhere (a file over the size limit, a
+  link out of content/, a backslash in a name) is added by the test.
 """
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_every_broken_or_hostile_file_is_refused_with_file_line_and_field(tmp_pa
     root = project("refused", tmp_path)
     huge = "---\ntitle: Huge\n---\n" + "x" * MAX_FILE_BYTES
     (root / "content/pages/huge.en.md").write_text(huge, encoding="utf-8")
+    (root / "content/pages/back\\slash.en.md").write_text("---\ntitle: Back\n---\n", encoding="utf-8")
     outside = tmp_path / "outside.en.md"
     outside.write_text("---\ntitle: Secret\n---\n", encoding="utf-8")
     (root / "content/pages/link.en.md").symlink_to(outside)
@@ -63,7 +64,9 @@ def test_every_broken_or_hostile_file_is_refused_with_file_line_and_field(tmp_pa
     expected += (f"content/pages/huge.en.md: error: file is {len(huge):,} bytes; the limit is "
                  f"{MAX_FILE_BYTES:,} [source.size]\n"
                  "content/pages/link.en.md: error: links to a file outside content/; refused "
-                 "[source.symlink]\n")
+                 "[source.symlink]\n"
+                 "content/pages/back\\slash.en.md: error: a page file is named <slug>.<language>.md "
+                 "(lowercase a-z, 0-9, hyphens) [source.name]\n")
     assert diagnostics(refused(root)) == diagnostics(expected)
 
 
