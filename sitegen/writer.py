@@ -8,6 +8,8 @@ and a stale staging folder that the next build removes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
 import itertools
 import os
@@ -117,13 +119,35 @@ def _sibling(output_dir: Path, suffix: str) -> Path:
 
 
 def _swap(staging: Path, output_dir: Path) -> None:
-    if output_dir.exists():
+    """Put the staging folder in the place of `output_dir` in one step where the system can
+    (then the old site is left in the staging folder's place, and removed); elsewhere with two
+    renames, between which a killed build leaves no site until `_recover` runs."""
+    if not output_dir.exists():
+        os.replace(staging, output_dir)
+    elif _exchange(staging, output_dir):
+        shutil.rmtree(staging)
+    else:
         old = _sibling(output_dir, f"old-{os.getpid()}")
         os.replace(output_dir, old)
         os.replace(staging, output_dir)
         shutil.rmtree(old)
-    else:
-        os.replace(staging, output_dir)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system or its file system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _recover(output_dir: Path) -> None:
