@@ -102,6 +102,14 @@ def integer(raw: Any) -> int:
     return raw
 
 
+def natural(raw: Any) -> int:
+    """A whole number of at least 0 (a count, such as a calendar SEQUENCE)."""
+    value = integer(raw)
+    if value < 0:
+        raise FieldError(f"must be 0 or more, got {value}")
+    return value
+
+
 def boolean(raw: Any) -> bool:
     if not isinstance(raw, bool):
         raise FieldError(f"expected true or false, got {raw!r}", "field.type")

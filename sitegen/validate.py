@@ -54,7 +54,7 @@ def shared_values(kind: str, region: str | None) -> dict[str, Callable[[Any], An
                      "email": f.email, "phone": f.phone(region), "website": s.url},
         "events": {"network": s.slug, "contacts": s.list_of(s.slug), "start": f.date_or_datetime,
                    "end": f.date_or_datetime, "time": f.time_range, "timezone": s.timezone,
-                   "status": f.status, "moved_from": f.date_or_datetime, "sequence": s.integer},
+                   "status": f.status, "moved_from": f.date_or_datetime, "sequence": s.natural},
         "news": {"network": s.slug, "author": s.text},  # a person's id, or a name as text
         "pages": {},
     }[kind]

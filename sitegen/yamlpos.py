@@ -109,3 +109,10 @@ def _check_and_index(node: yaml.Node, path: tuple, lines: dict, loader: ContentL
         for index, item in enumerate(node.value):
             lines[path + (index,)] = loader.file_line(item.start_mark)
             _check_and_index(item, path + (index,), lines, loader)
+    elif isinstance(node, yaml.ScalarNode) and (found := _CONTROL.search(node.value)):
+        # Typed ones the reader refuses; these came as escapes in a quoted string ("\0", "\e").
+        raise YamlProblem(f"invalid YAML: the control character U+{ord(found[0]):04X} is not allowed",
+                          loader.file_line(node.start_mark))
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not tab, line feed, return
