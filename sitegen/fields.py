@@ -222,6 +222,11 @@ def read_repeat(fields: FieldReader) -> Recurrence | None:
         if move is not None:
             moves.append(move)
     until = fields.get("until", date)
+    if until is not None and count is not None:   # RFC 5545 allows one or the other
+        fields.diagnostics.error("field.repeat", f"{fields.name('count')}: a series ends by its count or "
+                                 "by its until date, not both", fields.location("count"),
+                                 "keep the one you mean")
+        count = None
     skipped = fields.get("except", list_of(date), default=())
     cancelled = fields.get("cancelled", list_of(date), default=())
     if rule is None:
