@@ -19,6 +19,7 @@ from .i18n import check_translation_dates, every_text, group_translations, missi
 from .linkcheck import check_links
 from .markup import Markup
 from .plan import plan_site
+from .recurrence import check_series
 from .render.jobs import JobRenderer, render_all
 from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
@@ -169,6 +170,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
     body_links = resolve_body_links(every_item, grouped, people, markup or Markup(), diagnostics)
     check_languages(grouped, diagnostics)
+    check_series(every_item.events, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}

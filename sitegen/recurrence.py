@@ -16,6 +16,7 @@ from babel.lists import format_list
 from babel.support import Translations
 from dateutil import rrule
 
+from .errors import Diagnostics, Location
 from .records import Event, Move, Recurrence
 
 FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY,
@@ -153,6 +154,21 @@ def _rrule(rule: Recurrence, first: dt.datetime) -> rrule.rrule:
     until = dt.datetime.combine(rule.until, dt.time.max) if rule.until else None
     return rrule.rrule(FREQUENCIES[rule.frequency], dtstart=first, interval=rule.interval,
                        byweekday=weekdays, bymonthday=rule.month_day, until=until, count=rule.count)
+
+
+def check_series(events: dict[str, Event], diagnostics: Diagnostics) -> None:
+    """Report series with a start whose rule matches no day at all ("every 12 months on day 31"
+    from February, or an `until` before the first day): they would be silently empty. dateutil
+    gives up at year 9999, so even a rule that matches nothing ends quickly."""
+    for event in events.values():
+        if event.recurrence is None or event.start is None:
+            continue
+        first, _, _ = _series_shape(event, dt.date.min)
+        if _rrule(event.recurrence, first).after(first, inc=True) is None:
+            diagnostics.error("field.repeat", "repeat.rule: matches no day from the start on, so the "
+                              "series would have no meetings",
+                              Location(min(text.path for text in event.texts.values())),
+                              "check the rule's day against the months it falls in, and the until date")
 
 
 def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date]) -> tuple[Occurrence, ...]:
