@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from .config import load_config
-from .errors import BuildFailed, Diagnostics, Severity
+from .errors import CONTROL_ESCAPES, BuildFailed, Diagnostics, Severity
 from .pipeline import BuildOptions, build, check
 from .starters import FOLDERS, KINDS, starter
 
@@ -32,12 +32,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return _run(parser, args)
+    except OSError as exc:  # the system's refusal (a full disk, a folder not ours), not a fault of ours
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sitegen {args.command}: {where}{exc.strerror or exc}".translate(CONTROL_ESCAPES),
+              file=sys.stderr)
+        return 1
     except Exception as exc:  # the one place that turns a fault of ours into a report
         if args.debug:
             traceback.print_exc()
-        print(f"sitegen {args.command}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-              "sitegen, please report it with the command you ran"
-              + ("" if args.debug else " (--debug shows the details)"), file=sys.stderr)
+        print((f"sitegen {args.command}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+               "sitegen, please report it with the command you ran"
+               + ("" if args.debug else " (--debug shows the details)")).translate(CONTROL_ESCAPES),
+              file=sys.stderr)
         return 3
 
 

@@ -28,7 +28,8 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-_CONTROL = {**{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f)}, 0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r"}
+CONTROL_ESCAPES = {**{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))},
+            0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +47,9 @@ class Diagnostic:
         message stays on its line and cannot steer the terminal or the CI log.
         """
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity.value}: {self.message} [{self.code}]".translate(_CONTROL)
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]".translate(CONTROL_ESCAPES)
         if self.hint:
-            text += f"\n  hint: {self.hint.translate(_CONTROL)}"
+            text += f"\n  hint: {self.hint.translate(CONTROL_ESCAPES)}"
         return text
 
     def sort_key(self) -> tuple:

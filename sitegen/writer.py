@@ -62,8 +62,11 @@ def output_lock(output_dir: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        os.unlink(path)
-        os.close(handle)
+        try:
+            with contextlib.suppress(OSError):   # removed by hand meanwhile: nothing to undo
+                os.unlink(path)
+        finally:
+            os.close(handle)
 
 
 def check_output_folder(output_dir: Path, root: Path, sources: Iterable[Path],
@@ -125,7 +128,7 @@ def _swap(staging: Path, output_dir: Path) -> None:
     if not output_dir.exists():
         os.replace(staging, output_dir)
     elif _exchange(staging, output_dir):
-        shutil.rmtree(staging)
+        shutil.rmtree(staging, ignore_errors=True)   # the old site; the next build removes any rest
     else:
         old = _sibling(output_dir, f"old-{os.getpid()}")
         os.replace(output_dir, old)
@@ -145,7 +148,7 @@ def _exchange(first: Path, second: Path) -> bool:
     if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))
 

@@ -192,3 +192,14 @@ def test_an_internal_error_is_one_line_asking_for_a_report_and_the_traceback_onl
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "Traceback (most recent call last):" and "raise KeyError" in "\n".join(err)
     assert err[-1].startswith("sitegen build: internal error (KeyError: 'surprise')")
+
+
+def test_a_refusal_of_the_system_is_said_as_such_not_as_a_bug(make_site, capsys, monkeypatch):
+    import sitegen.cli
+
+    def refused(options):
+        raise PermissionError(13, "Permission denied", "/srv/www/output\n")
+
+    monkeypatch.setattr(sitegen.cli, "build", refused)
+    assert run_main(make_site({})) == 1
+    assert capsys.readouterr().err.splitlines() == ["sitegen build: /srv/www/output\\n: Permission denied"]
