@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from .config import load_config
@@ -61,16 +62,18 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     options = BuildOptions.for_project(
         root, content_dir=_path(args.content), templates_dir=_path(args.templates), output_dir=output,
         now=now, built_at=_source_date_epoch(), base_url=getattr(args, "base_url", None),
-        strict=args.strict, drafts=args.drafts)
+        strict=args.strict, drafts=args.drafts, workers=getattr(args, "jobs", None))
+    if getattr(args, "no_cache", False):
+        options = replace(options, cache_dir=None)
     if args.command == "check":
         return _check(options, args.links or args.external, args.external)
     if args.command == "serve":
         from .devserver import serve  # livereload and tornado are needed for serving only
         return serve(options, args.host, args.port, log=print)
-    return _build(options)
+    return _build(options, args.timings)
 
 
-def _build(options: BuildOptions) -> int:
+def _build(options: BuildOptions, timings: bool = False) -> int:
     try:
         report = build(options)
     except BuildFailed as failed:
@@ -78,6 +81,9 @@ def _build(options: BuildOptions) -> int:
     _print_diagnostics(report.diagnostics)
     print(f"built {report.pages} pages ({report.files} files) into "
           f"{_shown(options.output_dir, options.root)}/ in {report.seconds:.2f} s")
+    if timings:
+        for stage, seconds in report.stages.items():
+            print(f"  {stage}: {seconds:.2f} s")
     return 0
 
 
@@ -139,6 +145,12 @@ def _existing_translations(content: Path, kind: str, slug: str) -> list[Path]:
     return sorted((content / FOLDERS[kind]).glob(pattern))
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a positive whole number")
+    return int(value)
+
+
 def _failed(failed: BuildFailed, command: str, outcome: str) -> int:
     _print_diagnostics(failed.diagnostics)
     errors = sum(d.severity is Severity.ERROR for d in failed.diagnostics.items)
@@ -166,6 +178,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", default=os.environ.get("SITEGEN_BASE_URL") or None,
                            help="the URL the site is published at (default: $SITEGEN_BASE_URL, "
                            "else site.yaml's base_url)")
+    build_cmd.add_argument("--jobs", type=_positive, metavar="N",
+                           help="processes to convert and render with (default: $SITEGEN_WORKERS, "
+                           "else one per core)")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="neither read nor write the cache of earlier builds (ROOT/.sitegen-cache)")
+    build_cmd.add_argument("--timings", action="store_true", help="print the seconds each stage took")
     check_cmd = commands.add_parser("check", parents=[site],
                                     help="report every problem in the content; write nothing")
     check_cmd.add_argument("--links", action="store_true",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .buildcache import Table
 from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
@@ -71,7 +72,9 @@ class FileCache:
 
 @dataclass
 class LoadCache:
-    """The two per-file steps of the load phase: parsing, then validation."""
+    """The two per-file steps of the load phase: parsing, then validation; and the parsed
+    files kept between builds (`buildcache`), by their text."""
 
     parsed: FileCache = field(default_factory=FileCache)
     validated: FileCache = field(default_factory=FileCache)
+    sources: Table = field(default_factory=lambda: Table(None))

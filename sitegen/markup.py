@@ -8,10 +8,16 @@ title is the only ``h1``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from html import unescape
+
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .buildcache import Table, digest
+from .workers import chunked, map_forked
 
 
 class _TitleIsTheOnlyH1(Treeprocessor):
@@ -56,28 +62,65 @@ class Markup:
     """Converts Markdown bodies; remembers each result by the body.
 
     Keyed by the body itself, not a digest: a string keeps its hash, so looking up an
-    unchanged body again costs next to nothing.
+    unchanged body again costs next to nothing. A `store` (`buildcache`) keeps the results
+    from one build to the next, by digest.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: Table | None = None) -> None:
         self._markdown = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                                            output_format="html")
         self._cache: dict[str, str] = {}
         self._used: set[str] = set()
+        self._text: dict[str, str] = {}
+        self._store = store or Table(None)
 
     def to_html(self, body: str) -> str:
         """Return the sanitised HTML of a Markdown body."""
         html = self._cache.get(body)
         if html is None:
-            self._markdown.reset()
-            html = sanitise(self._markdown.convert(body))
-            self._cache[body] = html
+            html = self._stored(body)
+            if html is None:
+                html = self._cache[body] = self._convert([body])[0]
+                self._store.put(digest(body), html)
         self._used.add(body)
         return html
+
+    def to_text(self, body: str) -> str:
+        """The body as plain text on one line (a description for search engines)."""
+        text = self._text.get(body)
+        if text is None:
+            cleaned = nh3.clean(self.to_html(body), tags=set())
+            text = self._text[body] = " ".join(unescape(cleaned).split())
+        return text
+
+    def convert_all(self, bodies: Iterable[str], workers: int) -> None:
+        """Convert every body not converted yet, on up to `workers` processes at once (the
+        pages then find them done)."""
+        missing = [body for body in dict.fromkeys(bodies)
+                   if body not in self._cache and self._stored(body) is None]
+        chunks = chunked(missing, workers)
+        for chunk, converted in zip(chunks, map_forked(self._convert, chunks, workers), strict=True):
+            for body, html in zip(chunk, converted, strict=True):
+                self._cache[body] = html
+                self._store.put(digest(body), html)
+
+    def _stored(self, body: str) -> str | None:
+        html = self._store.get(digest(body))
+        if html is not None:
+            self._cache[body] = html
+        return html
+
+    def _convert(self, bodies: Sequence[str]) -> list[str]:
+        converted = []
+        for body in bodies:
+            self._markdown.reset()
+            converted.append(sanitise(self._markdown.convert(body)))
+        return converted
 
     def forget_unused(self) -> None:
         """Drop the bodies not converted since the last call (edited away or deleted)."""
         self._cache = {body: html for body, html in self._cache.items() if body in self._used}
+        self._text = {body: text for body, text in self._text.items() if body in self._used}
         self._used = set()
 
 

@@ -11,6 +11,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildcache import FOLDER, BuildCache
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .filecache import LoadCache
@@ -20,14 +21,16 @@ from .linkcheck import check_links
 from .markup import Markup
 from .plan import plan_site
 from .recurrence import check_series
-from .render.jobs import JobRenderer, render_all
+from .render.jobs import JobRenderer
 from .resolve import check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
 from .sources import allowances, load_sources, passthrough_files
+from .staging import FillReport, fill_staging
 from .urls import Urls
 from .validate import validate_sources
+from .workers import worker_count
 from .writer import MARKER, OutputBusy, UnsafeOutput, check_output_folder, output_lock, write_site
 
 
@@ -42,12 +45,14 @@ class BuildOptions:
     base_url: str | None = None      # overrides site.yaml
     strict: bool = False             # warnings fail the build
     drafts: bool = False             # include drafts and texts whose publish_date is to come
+    cache_dir: Path | None = None    # results kept between builds (`buildcache`); None: none kept
+    workers: int | None = None       # processes that convert and render; None: one per core
 
     @classmethod
     def for_project(cls, root: Path, **overrides) -> BuildOptions:
         """Options with the standard layout under `root`."""
         defaults = dict(content_dir=root / "content", templates_dir=root / "templates",
-                        output_dir=root / "output")
+                        output_dir=root / "output", cache_dir=root / FOLDER)
         defaults.update({k: v for k, v in overrides.items() if v is not None})
         return cls(root=root, **defaults)
 
@@ -58,6 +63,7 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    stages: dict[str, float] = field(default_factory=dict)   # wall seconds of each stage
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -79,25 +85,57 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> BuildReport:
-    markup = Markup()  # the load phase and the pages share converted bodies
-    site = load_site(options, diagnostics, markup)
+    stages = Stopwatch(started)
+    workers = worker_count(options.workers)
+    cache = BuildCache(options.cache_dir)
+    markup = Markup(cache.table("bodies"))  # the load phase and the pages share converted bodies
+    site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
+    stages.lap("load")
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     stop_on_errors(diagnostics, options.strict)
     renderer = JobRenderer(site, urls, options.root, options.templates_dir, markup, jobs)
-    rendered = render_all(jobs, renderer.render, options.root, options.templates_dir, diagnostics)
+    stages.lap("plan")
+    filled = FillReport()
 
-    def finish(staging: Path) -> None:
+    def fill(staging: Path, previous: Path | None) -> int:
+        filled.add(fill_staging(staging, previous, jobs, renderer.render, options.root,
+                                options.templates_dir, workers))
+        stages.lap("render and write")
+        filled.failures.report(diagnostics)
         stop_on_errors(diagnostics, options.strict)
-        index_site(staging)
+        return filled.files
+
+    def finish(staging: Path, previous: Path | None) -> None:
+        pages_changed = any(path.endswith(".html") for path in filled.changed)
+        index_site(staging, [job.path for job in jobs if job.path.endswith(".html")],
+                   None if pages_changed else previous)
+        stages.lap("search index")
 
     try:
-        written = write_site(((job.path, data) for job, data in rendered), options.output_dir, finish)
+        written = write_site(fill, options.output_dir, finish)
     except SearchIndexFailed as exc:
         diagnostics.error("search.index", f"the search index could not be made: {exc}")
         raise BuildFailed(diagnostics) from None
+    cache.save()
+    stages.lap("swap and cache")
+    stages.seconds.update({"render (summed over workers)": filled.render_seconds,
+                           "write (summed over workers)": filled.write_seconds})
     pages = sum(1 for job in jobs if job.path.endswith(".html"))
-    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics)
+    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics, stages.seconds)
+
+
+class Stopwatch:
+    """The wall time of each stage of a build, in order."""
+
+    def __init__(self, started: float):
+        self.last = started
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self.last
+        self.last = now
 
 
 def check_output(options: BuildOptions, diagnostics: Diagnostics, marker: str = MARKER) -> None:
@@ -139,14 +177,15 @@ def built_for(options: BuildOptions, diagnostics: Diagnostics) -> str:
 
 
 def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | None = None,
-              cache: LoadCache | None = None) -> Site:
+              cache: LoadCache | None = None, workers: int = 1) -> Site:
     """Read, validate and resolve all content into a `Site`.
 
-    `markup` converts bodies to find their links; passing the renderer's means each body is
-    converted once per build. A `cache` kept between loads (the preview's) reads again only
-    the files that changed.
+    `markup` converts bodies to find their links (on up to `workers` processes); passing the
+    renderer's means each body is converted once per build. A `cache` kept between loads (the
+    preview's) reads again only the files that changed.
     """
     cache = cache or LoadCache()
+    markup = markup or Markup()
     config = load_config(options.content_dir, options.root)
     if not (options.templates_dir / "base.html").is_file():
         diagnostics.error("config.templates", "no templates here (base.html is missing)",
@@ -162,13 +201,15 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     zone = zoneinfo.ZoneInfo(config.timezone)
     now = options.now or dt.datetime.now(dt.UTC)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
-    sources = load_sources(options.content_dir, options.root, config, diagnostics, cache.parsed)
+    sources = load_sources(options.content_dir, options.root, config, diagnostics, cache.parsed,
+                           cache.sources)
     translations, people_list = validate_sources(sources, config, now.date(), diagnostics, cache.validated)
     every_item = group_translations(translations, config, diagnostics)
     grouped = published_only(every_item, options.drafts)
     people = {person.id: person for person in people_list}
     resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
-    body_links = resolve_body_links(every_item, grouped, people, markup or Markup(), diagnostics)
+    markup.convert_all((text.body for text in every_text(every_item)), workers)
+    body_links = resolve_body_links(every_item, grouped, people, markup, diagnostics)
     check_languages(grouped, diagnostics)
     check_series(every_item.events, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)

@@ -7,23 +7,47 @@ calendar's repeated meetings do not crowd the results.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from .writer import link_tree
+
+INDEX = "pagefind"
+PAGES = ".sitegen-pages"   # in the index folder: a digest of the list of pages it indexed
 
 
 class SearchIndexFailed(Exception):
     """Pagefind could not index the site; the message is its own."""
 
 
-def index_site(folder: Path) -> None:
-    """Write the Pagefind index of the site in `folder` into ``folder/pagefind``."""
+def index_site(folder: Path, pages: list[str], unchanged: Path | None = None) -> None:
+    """Write the Pagefind index of the site in `folder`, whose HTML files are `pages`, into
+    ``folder/pagefind``.
+
+    `unchanged` is a site whose pages have the same bytes as those in `folder` (it may have
+    had others): if it had no others, its index is taken as it is (linked, not copied), as
+    Pagefind would make the same index again.
+    """
+    listed = hashlib.blake2b("\n".join(sorted(pages)).encode("utf-8", "surrogatepass")).hexdigest()
+    if unchanged is not None and _read(unchanged / INDEX / PAGES) == listed:
+        link_tree(unchanged / INDEX, folder / INDEX)
+        return
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexFailed((done.stderr or done.stdout).strip() or f"exit code {done.returncode}")
-    _sort_entry(folder / "pagefind" / "pagefind-entry.json")
+    _sort_entry(folder / INDEX / "pagefind-entry.json")
+    (folder / INDEX / PAGES).write_text(listed, encoding="utf-8")
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _sort_entry(entry: Path) -> None:

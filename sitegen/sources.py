@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .buildcache import Table, digest
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Diagnostics, Location, display_path
 from .filecache import FileCache, stamp
@@ -44,11 +45,13 @@ class SourceFile:
 
 
 def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics: Diagnostics,
-                 cache: FileCache) -> list[SourceFile]:
+                 cache: FileCache, store: Table | None = None) -> list[SourceFile]:
     """Read every content file under `content_dir`, reporting files that cannot be used.
 
-    A `cache` kept between loads parses only the files written since the last one.
+    A `cache` kept between loads parses only the files written since the last one; a `store`
+    kept between builds (`buildcache`) only the files whose text it has not seen.
     """
+    store = store or Table(None)
     cache.use(None)
     shown_dir = display_path(content_dir, root)
     sources = []
@@ -68,7 +71,8 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
         identity = _identity(kind, name, shown, config, diagnostics)
         if identity is None:
             continue
-        source = cache.get(shown, _stamp(path), partial(_load, path, shown, kind, identity), diagnostics)
+        source = cache.get(shown, _stamp(path), partial(_load, path, shown, kind, identity, store),
+                           diagnostics)
         if source is not None:
             sources.append(source)
     cache.forget_unseen()
@@ -96,9 +100,19 @@ def _stamp(path: str):
         return None  # unreadable: `_read_text` says why
 
 
-def _load(path: str, shown: str, kind: str, identity: tuple, diagnostics: Diagnostics) -> SourceFile | None:
+def _load(path: str, shown: str, kind: str, identity: tuple, store: Table,
+          diagnostics: Diagnostics) -> SourceFile | None:
     text = _read_text(Path(path), shown, diagnostics)
-    return None if text is None else _parse(text, shown, kind, *identity, diagnostics)
+    if text is None:
+        return None
+    key = digest(shown, kind, repr(identity), text)
+    stored = store.get(key)
+    if stored is None:
+        found = Diagnostics()
+        stored = (_parse(text, shown, kind, *identity, found), tuple(found.items))
+        store.put(key, stored)
+    diagnostics.items.extend(stored[1])
+    return stored[0]
 
 
 def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str = ""):

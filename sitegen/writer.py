@@ -89,9 +89,53 @@ class WriteReport:
     files: int
 
 
-def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path,
-               finish: Callable[[Path], None] | None = None) -> WriteReport:
-    """Write `(relative path, bytes)` pairs as the new content of `output_dir`.
+class FolderWriter:
+    """Writes files into a folder being filled, making each subfolder once.
+
+    A file with the same bytes as in `previous` (the site being replaced) becomes a second
+    link to that file instead of a copy: nothing is written for it, and removing the old site
+    afterwards frees no data (on file systems that discard freed blocks, freeing is what is
+    slow). `changed` lists the files that were written.
+    """
+
+    def __init__(self, folder: Path, previous: Path | None = None):
+        self.folder, self.previous = folder, previous
+        self.changed: list[str] = []
+        self._made: set[str] = set()
+
+    def write(self, relative: str, data: bytes) -> None:
+        parent = relative.rpartition("/")[0]
+        if parent not in self._made:
+            os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
+            self._made.add(parent)
+        target = os.path.join(self.folder, relative)
+        if self.previous is not None:
+            old = os.path.join(self.previous, relative)
+            if _same_bytes(old, data):
+                with contextlib.suppress(OSError):   # another file system: write it after all
+                    os.link(old, target)
+                    return
+        with open(target, "wb") as written:
+            written.write(data)
+        self.changed.append(relative)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as existing:
+            return existing.read() == data
+    except OSError:
+        return False
+
+
+def write_site(fill: Callable[[Path, Path | None], int], output_dir: Path,
+               finish: Callable[[Path, Path | None], None] | None = None) -> WriteReport:
+    """Make what `fill` writes the new content of `output_dir`.
+
+    `fill(staging, previous)` writes the site's files into `staging` and returns how many;
+    `previous` is the site it replaces, if any (`FolderWriter` links its unchanged files).
 
     `finish` runs on the complete staging folder before the swap (the search index is made
     there), so what it adds is published atomically with the pages.
@@ -100,21 +144,26 @@ def write_site(files: Iterable[tuple[str, bytes]], output_dir: Path,
     _recover(output_dir)
     staging = _sibling(output_dir, f"staging-{os.getpid()}")
     staging.mkdir(parents=True)
-    count = 0
+    previous = output_dir if (output_dir / MARKER).is_file() else None
     try:
-        for relative, data in files:
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            count += 1
+        count = fill(staging, previous)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         if finish:
-            finish(staging)
+            finish(staging, previous)
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteReport(count)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Make `target` a copy of the folder `source` whose files are links to `source`'s."""
+    for directory, _, files in os.walk(source):
+        into = target / Path(directory).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(directory, name), into / name)
 
 
 def _sibling(output_dir: Path, suffix: str) -> Path:

@@ -73,22 +73,51 @@ class JobRenderer:
         return page.render(job.kind, job.slug, job.key)
 
 
-def render_all(jobs: Iterable[Job], render: Callable[[Job], bytes], root: Path, templates_dir: Path,
-               diagnostics: Diagnostics) -> Iterator[tuple[Job, bytes]]:
-    """Render each job; a template mistake is reported once, at its template file and line."""
-    failures: dict[tuple[Location, str], list[str]] = {}
+class RenderFailures:
+    """The template mistakes met while rendering: each reported once, at its template file
+    and line, however many files it broke. Failures of separate slices of the jobs, merged
+    in the jobs' order, report exactly what one pass over all of them would."""
+
+    def __init__(self) -> None:
+        self.syntax: tuple[str, Location] | None = None   # stops rendering: every file needs it
+        self.failures: dict[tuple[Location, str], list[str]] = {}
+
+    def merge(self, other: RenderFailures) -> None:
+        if self.syntax is None:
+            self.syntax = other.syntax
+        for mistake, paths in other.failures.items():
+            self.failures.setdefault(mistake, []).extend(paths)
+
+    def report(self, diagnostics: Diagnostics) -> None:
+        if self.syntax is not None:
+            diagnostics.error("tpl.syntax", *self.syntax)
+            return
+        for (location, message), paths in self.failures.items():
+            more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+            diagnostics.error("tpl.render", f"{message} (rendering {paths[0]}{more})", location)
+
+
+def render_each(jobs: Iterable[Job], render: Callable[[Job], bytes], root: Path, templates_dir: Path,
+                failures: RenderFailures) -> Iterator[tuple[Job, bytes]]:
+    """Render each job, noting template mistakes in `failures`; stop at a syntax error."""
     for job in jobs:
         try:
             yield job, render(job)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(Path(exc.filename), root) if exc.filename else exc.name
-            diagnostics.error("tpl.syntax", exc.message or "syntax error", Location(path, exc.lineno))
+            failures.syntax = (exc.message or "syntax error", Location(path, exc.lineno))
             return
         except jinja2.TemplateError as exc:
-            failures.setdefault((_template_location(exc, root, templates_dir), str(exc)), []).append(job.path)
-    for (location, message), paths in failures.items():  # one error per mistake, not per page
-        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
-        diagnostics.error("tpl.render", f"{message} (rendering {paths[0]}{more})", location)
+            mistake = (_template_location(exc, root, templates_dir), str(exc))
+            failures.failures.setdefault(mistake, []).append(job.path)
+
+
+def render_all(jobs: Iterable[Job], render: Callable[[Job], bytes], root: Path, templates_dir: Path,
+               diagnostics: Diagnostics) -> Iterator[tuple[Job, bytes]]:
+    """Render each job; a template mistake is reported once, at its template file and line."""
+    failures = RenderFailures()
+    yield from render_each(jobs, render, root, templates_dir, failures)
+    failures.report(diagnostics)
 
 
 def _template_location(exc: Exception, root: Path, templates_dir: Path) -> Location:

@@ -9,10 +9,8 @@ only those the pages already show.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 
-import nh3
 from markupsafe import Markup as Html
 
 from ..i18n import pick
@@ -29,7 +27,7 @@ STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled",
 ATTENDANCE = {"offline": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
               "mixed": "MixedEventAttendanceMode"}
 # Characters that could end the <script> element or start markup inside it, as JSON escapes.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
 
 
 def event_data(site: Site, urls: Urls, lang: str, occurrence: Occurrence,
@@ -125,7 +123,9 @@ def script_tag(data: dict) -> Html:
     """
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       allow_nan=False)
-    return Html(f'<script type="application/ld+json">{text.translate(_SCRIPT_SAFE)}</script>')
+    for unsafe, escaped in _SCRIPT_SAFE:  # str.replace: many times faster than str.translate
+        text = text.replace(unsafe, escaped)
+    return Html(f'<script type="application/ld+json">{text}</script>')
 
 
 def iso(value: dt.date | dt.datetime) -> str:
@@ -196,5 +196,4 @@ def _description(text: Text, markup: Markup) -> str | None:
         return text.summary
     if not text.body.strip():
         return None
-    cleaned = nh3.clean(markup.to_html(text.body), tags=set())
-    return " ".join(html.unescape(cleaned).split()) or None
+    return markup.to_text(text.body) or None

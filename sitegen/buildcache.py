@@ -1,0 +1,129 @@
+"""Results kept between builds in ``.sitegen-cache/``: parsed files and converted bodies.
+
+Parsing the content and converting Markdown are most of a build's work, and between two builds
+nearly every file is unchanged. Each result is stored under a digest of everything it was
+computed from (a file's path and bytes, a body's text), inside a folder named by a digest of
+sitegen's own code and the libraries that shape the results: an edit or an upgrade of either
+starts an empty cache, and nothing stale is ever read. The folder is safe to delete at any
+time, and a damaged or unreadable cache is ignored (the build computes everything again).
+
+Each table is one pickle file, read at the first lookup and written (to a temporary file,
+then renamed) after a build that changed it, keeping only the entries that build used.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+FOLDER = ".sitegen-cache"
+# The libraries whose versions change what is stored: parsing and Markdown conversion.
+LIBRARIES = ("PyYAML", "Markdown", "pymdown-extensions", "mdx-truly-sane-lists", "nh3")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: str | bytes) -> bytes:
+    """A short digest of `parts`, which cannot be confused with another split of the same bytes."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.digest()
+
+
+def code_version() -> str:
+    """A name for this sitegen and its libraries: its source files and the libraries' versions."""
+    hasher = hashlib.blake2b(digest_size=8)
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        hasher.update(path.relative_to(_PACKAGE).as_posix().encode())
+        hasher.update(path.read_bytes())
+    for name in LIBRARIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            hasher.update(f"{name}={importlib.metadata.version(name)}".encode())
+    return hasher.hexdigest()
+
+
+class Table:
+    """Results by digest, for one build; `BuildCache.save` keeps the ones this build used."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._entries: dict[bytes, Any] | None = None if path else {}  # None: not read yet
+        self._used: set[bytes] = set()
+        self._added = False
+
+    def get(self, key: bytes) -> Any:
+        """The result stored under `key`, or None."""
+        found = self._load().get(key)
+        if found is not None:
+            self._used.add(key)
+        return found
+
+    def put(self, key: bytes, value: Any) -> None:
+        if self.path is None:
+            return
+        self._load()[key] = value
+        self._used.add(key)
+        self._added = True
+
+    def _load(self) -> dict[bytes, Any]:
+        if self._entries is None:
+            self._entries = {}
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError,
+                                     ImportError, IndexError, TypeError, ValueError):
+                with open(self.path, "rb") as stored:
+                    loaded = pickle.load(stored)
+                if isinstance(loaded, dict):
+                    self._entries = loaded
+        return self._entries
+
+    def save(self) -> None:
+        """Write the entries this build used, if that is not what the file holds already."""
+        if self.path is None or self._entries is None:
+            return
+        if not self._added and len(self._used) == len(self._entries):
+            return
+        kept = {key: self._entries[key] for key in self._used}
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as stored:
+                pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        self._entries, self._used, self._added = kept, set(kept), False
+
+
+class BuildCache:
+    """The cache folder of a project, or none (`folder` None: every build computes everything)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / code_version() if folder else None
+        self._tables: dict[str, Table] = {}
+
+    def table(self, name: str) -> Table:
+        if name not in self._tables:
+            self._tables[name] = Table(self.folder / f"{name}.pickle" if self.folder else None)
+        return self._tables[name]
+
+    def save(self) -> None:
+        """Store what this build computed; drop the caches of other sitegen versions.
+
+        A cache that cannot be written (a read-only checkout, a full disk) only costs the next
+        build its speed, so that is not an error.
+        """
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for table in self._tables.values():
+                table.save()
+            for other in self.folder.parent.iterdir():
+                if other != self.folder and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
