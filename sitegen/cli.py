@@ -79,8 +79,12 @@ def _build(options: BuildOptions, timings: bool = False) -> int:
     except BuildFailed as failed:
         return _failed(failed, "build", f"{options.output_dir.name}/ left as it was")
     _print_diagnostics(report.diagnostics)
-    print(f"built {report.pages} pages ({report.files} files) into "
-          f"{_shown(options.output_dir, options.root)}/ in {report.seconds:.2f} s")
+    if report.unchanged:
+        print(f"{_shown(options.output_dir, options.root)}/ is up to date: nothing has changed since "
+              f"its build ({report.pages} pages, {report.files} files); checked in {report.seconds:.2f} s")
+    else:
+        print(f"built {report.pages} pages ({report.files} files) into "
+              f"{_shown(options.output_dir, options.root)}/ in {report.seconds:.2f} s")
     if timings:
         for stage, seconds in report.stages.items():
             print(f"  {stage}: {seconds:.2f} s")

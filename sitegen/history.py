@@ -324,6 +324,12 @@ def _json(value) -> str:
     return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str)
 
 
+def head_state(root: Path) -> bytes | None:
+    """What of the repository the history is read from: HEAD's commit and whether the clone
+    is shallow (None outside a repository). The working files are the rest."""
+    return _git(root, "rev-parse", "HEAD", "--is-shallow-repository")
+
+
 def _unreadable(root: Path) -> str | None:
     """Why git fails in `root` although a repository encloses it (say, a checkout owned by
     another user, which git refuses), in git's words; None when there is no repository."""

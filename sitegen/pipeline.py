@@ -16,7 +16,14 @@ from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .filecache import LoadCache
 from .history import event_revisions, text_dates
-from .i18n import check_translation_dates, every_text, group_translations, missing_catalogs, published_only
+from .i18n import (
+    LOCALE_DIR,
+    check_translation_dates,
+    every_text,
+    group_translations,
+    missing_catalogs,
+    published_only,
+)
 from .linkcheck import check_links
 from .markup import Markup
 from .plan import plan_site
@@ -28,6 +35,7 @@ from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
 from .sources import allowances, load_sources, passthrough_files
 from .staging import FillReport, fill_staging
+from .uptodate import fingerprint, record, up_to_date
 from .urls import Urls
 from .validate import validate_sources
 from .workers import worker_count
@@ -64,6 +72,7 @@ class BuildReport:
     seconds: float = 0.0
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     stages: dict[str, float] = field(default_factory=dict)   # wall seconds of each stage
+    unchanged: bool = False   # the output folder held this build already: nothing was written
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -88,6 +97,15 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     stages = Stopwatch(started)
     workers = worker_count(options.workers)
     cache = BuildCache(options.cache_dir)
+    inputs = _fingerprint(options) if options.cache_dir and options.now else None
+    done = up_to_date(cache.table("builds"), options.output_dir, inputs) if inputs else None
+    if done is not None:
+        diagnostics.items.extend(done.diagnostics)
+        stop_on_errors(diagnostics, options.strict)
+        cache.save()
+        stages.lap("nothing changed")
+        return BuildReport(done.pages, done.files, time.perf_counter() - started, diagnostics,
+                           stages.seconds, unchanged=True)
     markup = Markup(cache.table("bodies"))  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
     stages.lap("load")
@@ -117,12 +135,21 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     except SearchIndexFailed as exc:
         diagnostics.error("search.index", f"the search index could not be made: {exc}")
         raise BuildFailed(diagnostics) from None
+    pages = sum(1 for job in jobs if job.path.endswith(".html"))
+    if inputs:
+        record(cache.table("builds"), options.output_dir, inputs, pages, written.files, diagnostics.items)
     cache.save()
     stages.lap("swap and cache")
     stages.seconds.update({"render (summed over workers)": filled.render_seconds,
                            "write (summed over workers)": filled.write_seconds})
-    pages = sum(1 for job in jobs if job.path.endswith(".html"))
     return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics, stages.seconds)
+
+
+def _fingerprint(options: BuildOptions) -> bytes:
+    """Everything the build reads (`uptodate`); the output folder is the record's key."""
+    settings = (options.content_dir.resolve(), options.templates_dir.resolve(), options.now,
+                options.built_at, options.base_url, options.strict, options.drafts)
+    return fingerprint(options.root, [options.content_dir, options.templates_dir, LOCALE_DIR], settings)
 
 
 class Stopwatch:

@@ -12,7 +12,7 @@ ORDER = ["errors", "buildcache", "workers", "filecache", "yamlpos", "schema", "c
          "calendar_links",
          "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.feeds", "render.sitemap", "render.pages", "render.jobs",
-         "plan", "writer", "staging", "search", "linkprobe", "linkcheck", "pipeline", "incremental", "devserver",
+         "plan", "writer", "uptodate", "staging", "search", "linkprobe", "linkcheck", "pipeline", "incremental", "devserver",
          "starters", "cli", "__main__"]
 
 

@@ -1,0 +1,169 @@
+"""Parallel rendering, the cache kept between builds, and builds that find nothing to do.
+
+Every shortcut must give the bytes of the plain build: one process, no cache.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import sitegen.buildcache
+import sitegen.markup
+import sitegen.search
+import sitegen.sources
+from conftest import PROJECT, build_errors, build_ok, options
+from sitegen.pipeline import build
+from sitegen.workers import chunked, map_forked
+
+sys.path.insert(0, str(PROJECT / "bench"))
+from generate import generate  # noqa: E402
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def stats_of(folder: Path) -> dict[str, tuple[int, int]]:
+    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(params=["sample", "generated"])
+def project(request, tmp_path) -> Path:
+    """The sample content, or a generated site with enough bodies and pages for many slices."""
+    root = tmp_path / request.param
+    if request.param == "sample":
+        shutil.copytree(PROJECT / "content", root / "content")
+    else:
+        generate(root, networks=8)
+    return root
+
+
+def fail(*args, **kwargs):
+    raise AssertionError("computed again although the cache holds it")
+
+
+def test_parallel_and_cached_builds_give_the_bytes_of_the_plain_build(project, monkeypatch):
+    build_ok(project, output_dir=project / "plain", workers=1)
+    plain = files_of(project / "plain")
+    cache = project / ".sitegen-cache"
+    build_ok(project, output_dir=project / "parallel", workers=3, cache_dir=cache)
+    assert files_of(project / "parallel") == plain
+    assert {path.name for path in next(cache.iterdir()).iterdir()} == {"bodies.pickle", "sources.pickle",
+                                                                       "builds.pickle"}
+    # A build with the cache in place parses no file and converts no body again.
+    monkeypatch.setattr(sitegen.markup.Markup, "_convert", fail)
+    monkeypatch.setattr(sitegen.sources, "_parse", fail)
+    build_ok(project, output_dir=project / "cached", workers=3, cache_dir=cache)
+    assert files_of(project / "cached") == plain
+
+
+def test_a_damaged_cache_is_ignored(project):
+    cache = project / ".sitegen-cache"
+    build_ok(project, output_dir=project / "first", cache_dir=cache)
+    for table in next(cache.iterdir()).iterdir():
+        table.write_bytes(b"not a pickle")
+    build_ok(project, output_dir=project / "second", cache_dir=cache)
+    assert files_of(project / "second") == files_of(project / "first")
+
+
+def test_a_new_sitegen_starts_an_empty_cache(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    cache = root / ".sitegen-cache"
+    build_ok(root, cache_dir=cache)
+    monkeypatch.setattr(sitegen.buildcache, "code_version", lambda: "another")
+    build_ok(root, cache_dir=cache, output_dir=root / "again")
+    assert [folder.name for folder in cache.iterdir()] == ["another"]
+
+
+def test_a_build_with_nothing_changed_writes_nothing(project):
+    cache = project / ".sitegen-cache"
+    first = build_ok(project, cache_dir=cache)
+    before = stats_of(project / "output")
+    again = build_ok(project, cache_dir=cache)
+    assert again.unchanged and not first.unchanged
+    assert (again.pages, again.files) == (first.pages, first.files)
+    assert stats_of(project / "output") == before
+
+
+def test_after_an_edit_only_the_changed_files_are_written(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    cache = root / ".sitegen-cache"
+    build_ok(root, cache_dir=cache)
+    before, old = stats_of(root / "output"), files_of(root / "output")
+    news = next((root / "content/news").glob("*.fi.md"))
+    news.write_text(news.read_text(encoding="utf-8").replace("title: ", "title: Muutettu ", 1),
+                    encoding="utf-8")
+    report = build_ok(root, cache_dir=cache)
+    after, new = stats_of(root / "output"), files_of(root / "output")
+    assert not report.unchanged
+    changed = {path for path in new if new[path] != old.get(path) and not path.startswith("pagefind/")}
+    assert changed and len(changed) < len(new) / 2
+    rewritten = {path for path in after if after[path][0] != before.get(path, (None,))[0]
+                 and not path.startswith("pagefind/")}   # the search index is made anew
+    assert rewritten == changed | {".sitegen-output"}
+
+
+def test_an_unchanged_site_keeps_its_search_index(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    build_ok(root)
+    entry = root / "output/pagefind/pagefind-entry.json"
+    before = entry.stat().st_ino
+    monkeypatch.setattr(sitegen.search, "subprocess", SimpleNamespace(run=fail))   # nor Pagefind
+    build_ok(root)
+    assert entry.stat().st_ino == before
+
+
+def test_a_warning_is_reported_again_when_nothing_changed(make_site):
+    root = make_site({"content/people/milla.yaml": "name: Milla\nphone: '+450 3017 7804'\n"})
+    cache = root / ".sitegen-cache"
+    first = build_ok(root, cache_dir=cache)
+    again = build_ok(root, cache_dir=cache)
+    assert again.unchanged
+    assert [d.format() for d in again.diagnostics.items] == [d.format() for d in first.diagnostics.items]
+    assert any("phone" in d.format() for d in again.diagnostics.items)
+    assert build_errors(root, cache_dir=cache, strict=True)
+
+
+def test_without_a_fixed_moment_every_build_builds(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    cache = root / ".sitegen-cache"
+    build(options(root, cache_dir=cache, now=None))
+    assert not build(options(root, cache_dir=cache, now=None)).unchanged
+
+
+def test_template_mistakes_are_reported_alike_by_one_process_and_many(tmp_path):
+    root = generate(tmp_path / "site", networks=8)
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    event = templates / "event.html"
+    event.write_text(event.read_text(encoding="utf-8").replace("{{ text.title }}", "{{ text.title.nothing.here }}", 1),
+                     encoding="utf-8")
+    one = build_errors(root, templates_dir=templates, workers=1)
+    many = build_errors(root, templates_dir=templates, workers=3)
+    assert one == many and len(one) == 1 and " more)" in one[0]
+
+
+def test_slices_cover_every_item_in_order_and_are_never_tiny():
+    items = list(range(1003))
+    slices = chunked(items, workers=3)
+    assert [i for piece in slices for i in piece] == items
+    assert len(slices) == 12 and min(map(len, slices)) >= 50
+    assert chunked(list(range(60)), workers=8) == [list(range(60))]
+    assert chunked([], workers=2) == []
+
+
+def test_forked_results_come_back_in_order():
+    assert map_forked(lambda chunk: [os.getpid(), sum(chunk)], [[1, 2], [3], [4, 5]], workers=3)[1][1] == 3
+    results = map_forked(sum, [range(10 * i) for i in range(6)], workers=2)
+    assert results == [sum(range(10 * i)) for i in range(6)]
