@@ -17,6 +17,10 @@ from .writer import link_tree
 
 INDEX = "pagefind"
 PAGES = ".sitegen-pages"   # in the index folder: a digest of the list of pages it indexed
+# The pages that can hold a ``data-pagefind-body`` (items, plain pages and the contacts):
+# Pagefind reads no others, such as the calendars' many pages. `tests/test_search.py` checks
+# that no marked page lies elsewhere.
+INDEXED = ("*/*/index.html", "*/networks/*/index.html", "*/events/*/index.html", "*/news/*/index.html")
 
 
 class SearchIndexFailed(Exception):
@@ -35,7 +39,8 @@ def index_site(folder: Path, pages: list[str], unchanged: Path | None = None) ->
     if unchanged is not None and _read(unchanged / INDEX / PAGES) == listed:
         link_tree(unchanged / INDEX, folder / INDEX)
         return
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"],
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent",
+                           "--glob", "{" + ",".join(INDEXED) + "}"],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexFailed((done.stderr or done.stdout).strip() or f"exit code {done.returncode}")

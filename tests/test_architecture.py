@@ -7,12 +7,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 
 # Lower layers first (design.md): load, then write, then the entry points.
-ORDER = ["errors", "buildcache", "workers", "filecache", "yamlpos", "schema", "config", "sources", "records", "history", "fields",
+ORDER = ["errors", "buildcache", "workers", "filecache", "yamlpos", "schema", "config", "sources",
+         "records", "history", "fields",
          "validate", "i18n", "markup", "resolve", "recurrence", "site", "reads", "dates", "urls",
          "calendar_links",
          "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.feeds", "render.sitemap", "render.pages", "render.jobs",
-         "plan", "writer", "uptodate", "staging", "search", "linkprobe", "linkcheck", "pipeline", "incremental", "devserver",
+         "plan", "writer", "uptodate", "staging", "search", "linkprobe", "linkcheck", "pipeline",
+         "incremental", "devserver",
          "starters", "cli", "__main__"]
 
 

@@ -147,8 +147,8 @@ def test_template_mistakes_are_reported_alike_by_one_process_and_many(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT / "templates", templates)
     event = templates / "event.html"
-    event.write_text(event.read_text(encoding="utf-8").replace("{{ text.title }}", "{{ text.title.nothing.here }}", 1),
-                     encoding="utf-8")
+    broken = event.read_text(encoding="utf-8").replace("{{ text.title }}", "{{ text.title.nothing.here }}", 1)
+    event.write_text(broken, encoding="utf-8")
     one = build_errors(root, templates_dir=templates, workers=1)
     many = build_errors(root, templates_dir=templates, workers=3)
     assert one == many and len(one) == 1 and " more)" in one[0]

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import SITE_YAML, build_ok, load_weight, loaded_files, served_folder, write_files
+from sitegen.search import INDEXED
 
 # The status once a search has ended: neither empty nor the "Searching…" of the form's data.
 SEARCH_ENDED = """() => {
@@ -188,3 +189,15 @@ def test_calendar_buttons_are_not_indexed_so_searches_do_not_find_them_on_every_
     pages = indexed_pages(sample_site)
     assert "/fi/events/verkostokahvit-2023-10/" in pages and "/fi/networks/kemi-perhekeskus/" in pages
     assert [url for url, content in pages.items() if "Outlook.com" in content] == []
+
+
+def test_every_page_marked_for_the_index_is_one_pagefind_reads(sample_site):
+    """Pagefind reads only the pages `search.INDEXED` names; a marked page elsewhere (a new
+    kind of page, a new address) would silently be left out of the search."""
+    patterns = [re.compile(pattern.replace("*", "[^/]+").replace(".", r"\.") + "$") for pattern in INDEXED]
+    marked = [path.relative_to(sample_site).as_posix() for path in sample_site.rglob("*.html")
+              if "data-pagefind-body" in path.read_text(encoding="utf-8")]
+    assert len(marked) > 25
+    assert [path for path in marked if not any(p.match(path) for p in patterns)] == []
+    pages = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(language["page_count"] for language in pages["languages"].values()) == len(marked)
