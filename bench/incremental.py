@@ -1,6 +1,7 @@
 """Time the preview's rebuilds on a generated site: cold, after no change, after one edit.
 
     python bench/incremental.py --networks 100 --languages da fi en
+    python bench/incremental.py --site FOLDER     # a site generated already (bench/run.py)
 
 Prints seconds, pages/s and peak memory for each rebuild, and the ratio to the targets
 (one-event edit 0.3 s, no-change rebuild 0.5 s). The site goes to a temporary folder.
@@ -33,17 +34,19 @@ def main() -> None:
     parser.add_argument("--languages", nargs="+", default=["da", "fi", "en"])
     parser.add_argument("--events", type=int)
     parser.add_argument("--news", type=int)
+    parser.add_argument("--site", type=Path, help="a generated site to use instead (it is edited)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = generate(Path(folder), args.networks, tuple(args.languages), args.events, args.news)
+        root = args.site or generate(Path(folder), args.networks, tuple(args.languages), args.events,
+                                     args.news)
         age_files(root / "content")
         project = Path(__file__).resolve().parents[1]
         options = BuildOptions.for_project(root, templates_dir=project / "templates",
-                                           output_dir=root / "preview",
+                                           output_dir=Path(folder) / "preview",
                                            now=dt.datetime(2026, 6, 15, 12, 0))
         preview = Preview(options)
         files = sum(1 for _ in (root / "content").rglob("*.*"))
-        print(f"site: {args.networks} networks × {len(args.languages)} languages, {files} content files")
+        print(f"site: {files} content files")
         report("cold", preview)
         report("no change", preview)
         event = root / "content/events/event-1.da.md"
