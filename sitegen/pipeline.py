@@ -114,6 +114,9 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     stop_on_errors(diagnostics, options.strict)
     renderer = JobRenderer(site, urls, options.root, options.templates_dir, markup, jobs)
     stages.lap("plan")
+    if workers > 1:
+        renderer.share_fragments(workers)
+        stages.lap("shared fragments")
     filled = FillReport()
 
     def fill(staging: Path, previous: Path | None) -> int:

@@ -133,6 +133,10 @@ class Memo:
             site.reads.update(entry[1])
         return entry[0]
 
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Remember a fragment computed elsewhere (by a worker) from the whole `Site`."""
+        self._entries[key] = (value, frozenset())
+
     def forget(self, changed: set[Key]) -> None:
         """Drop the fragments that read any changed key."""
         self._entries = {key: entry for key, entry in self._entries.items()

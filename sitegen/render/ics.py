@@ -173,12 +173,16 @@ class VEventWriter:
 
     def vevent_ical(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
         """The VEVENT as written in a calendar, and the TZIDs it uses."""
-        def compute() -> tuple[bytes, frozenset[str]]:
-            vevent = self.vevent(occurrence)
-            holder = Calendar()
-            holder.add_component(vevent)
-            return vevent.to_ical(), frozenset(holder.get_missing_tzids())
-        return self.memo.get(self.site, ("vevent", self.lang, occurrence), compute)
+        return self.memo.get(self.site, self.memo_key(occurrence), lambda: self.compute(occurrence))
+
+    def memo_key(self, occurrence: Occurrence) -> tuple:
+        return "vevent", self.lang, occurrence
+
+    def compute(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
+        vevent = self.vevent(occurrence)
+        holder = Calendar()
+        holder.add_component(vevent)
+        return vevent.to_ical(), frozenset(holder.get_missing_tzids())
 
     def vevent(self, occurrence: Occurrence) -> VEvent:
         event = self.site.events[occurrence.event]

@@ -18,8 +18,9 @@ from ..reads import Memo, SiteReads
 from ..site import Site
 from ..templating import make_environment
 from ..urls import Urls
+from ..workers import chunked, map_forked
 from .feeds import meetings_feed, news_feed
-from .ics import render_feed, render_occurrence
+from .ics import VEventWriter, render_feed, render_occurrence
 from .pages import PageRenderer
 from .sitemap import robots_txt, sitemap
 
@@ -62,6 +63,19 @@ class JobRenderer:
             "sitemap": lambda job, site: sitemap(site, urls, self.jobs),
             "robots": lambda job, site: robots_txt(urls),
         }
+
+    def share_fragments(self, workers: int) -> None:
+        """Compute, on up to `workers` processes, the fragments that many files show: each
+        meeting's VEVENT in each language is in several feeds, which different workers
+        render. Done before those workers start, each would compute them all again."""
+        writers = {lang: VEventWriter(self.site, self.urls, lang, self.catalogs[lang], self.memo)
+                   for lang in self.site.config.codes}
+        wanted = [(lang, occurrence) for lang in writers for occurrence in self.site.occurrences]
+        chunks = chunked(wanted, workers)
+        computed = map_forked(lambda chunk: [writers[lang].compute(o) for lang, o in chunk], chunks, workers)
+        for chunk, values in zip(chunks, computed, strict=True):
+            for (lang, occurrence), value in zip(chunk, values, strict=True):
+                self.memo.keep(writers[lang].memo_key(occurrence), value)
 
     def render(self, job: Job, site: Site | SiteReads | None = None) -> bytes:
         """The bytes of `job`, reading the site through `site` (the build's own by default)."""
