@@ -33,12 +33,14 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 
 from .errors import Diagnostics, Location
+from .filecache import HistoryCache
 from .records import Revision
 from .sources import FrontMatterMissing, split_front_matter
 from .yamlpos import ContentLoader, YamlProblem, parse_yaml
@@ -52,16 +54,17 @@ T = TypeVar("T")
 
 
 def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.datetime,
-                    diagnostics: Diagnostics) -> dict[str, Revision]:
+                    diagnostics: Diagnostics, cache: HistoryCache | None = None) -> dict[str, Revision]:
     """Return each event's revision; `event_files` maps a slug to its current translation paths
     (relative to `root`, POSIX). Adds a `history.shallow` warning for a shallow clone."""
+    cache = cache or HistoryCache()
     fallback = _utc(fallback)
     revisions = {slug: Revision(0, fallback) for slug in event_files}
     owners = {(posixpath.dirname(p) or ".", slug): slug for slug, paths in event_files.items() for p in paths}
     if not owners:
         return revisions
     folders = sorted({folder for folder, _ in owners})
-    history = _log(root, folders)
+    history = _log(root, folders, cache)
     if history is None:
         reason = _unreadable(root)
         if reason:
@@ -70,7 +73,7 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
                 "calendar SEQUENCE numbers cannot be counted", Location("."),
                 "in CI containers, trust the checkout: git config --global --add safe.directory '*'")
         return revisions
-    log, prefix, shallow = history
+    log, prefix, shallow, head = history
     if shallow:
         diagnostics.warning(
             "history.shallow", "the git history is shallow: calendar SEQUENCE numbers cannot be "
@@ -83,10 +86,11 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
         parts = name.split(".")
         return owners.get((folder or ".", parts[0])) if len(parts) == 3 and parts[2] == "md" else None
 
-    timelines = _timelines(log, prefix, owner)
-    facts = _read_blobs(root, _blobs(timelines), _file_facts)
+    key = (head, tuple(folders), tuple((slug, tuple(paths)) for slug, paths in event_files.items()))
+    timelines = cache.latest("events", key, lambda: _timelines(log, prefix, owner))
+    facts = cache.blobs("facts", _blobs(timelines), lambda blobs: _read_blobs(root, blobs, _file_facts))
     for slug, timeline in sorted(timelines.items()):
-        revisions[slug] = _count(timeline, facts, root, event_files[slug], fallback)
+        revisions[slug] = _count(timeline, facts, root, event_files[slug], fallback, cache)
     return revisions
 
 
@@ -98,16 +102,20 @@ class TextDates:
     changed: dt.datetime
 
 
-def text_dates(root: Path, paths: list[str], fallback: dt.datetime) -> dict[str, TextDates]:
+def text_dates(root: Path, paths: list[str], fallback: dt.datetime,
+               cache: HistoryCache | None = None) -> dict[str, TextDates]:
     """The `TextDates` of each file of `paths` that git knows; uncommitted text changes count
     at `fallback`. Nothing without git or in a shallow clone, where first commits are not."""
-    history = _log(root, sorted({posixpath.dirname(p) or "." for p in paths}))
+    cache = cache or HistoryCache()
+    folders = sorted({posixpath.dirname(p) or "." for p in paths})
+    history = _log(root, folders, cache)
     if history is None or history[2]:
         return {}
-    log, prefix, _ = history
+    log, prefix, _, head = history
     wanted = set(paths)
-    timelines = _timelines(log, prefix, lambda path: path if path in wanted else None)
-    digests = _read_blobs(root, _blobs(timelines), _text_digest)
+    timelines = cache.latest("texts", (head, tuple(folders), tuple(paths)),
+                              lambda: _timelines(log, prefix, lambda path: path if path in wanted else None))
+    digests = cache.blobs("texts", _blobs(timelines), lambda blobs: _read_blobs(root, blobs, _text_digest))
     found = {}
     for path, timeline in timelines.items():
         written = changed = last = None
@@ -118,23 +126,30 @@ def text_dates(root: Path, paths: list[str], fallback: dt.datetime) -> dict[str,
                 written, changed, last = written or when, max(changed or when, when), digest
         if last is None:
             continue
-        now = _working_facts(root, path, dict(timeline[-1][1]).get(path), digests, _text_digest)
+        blob = dict(timeline[-1][1]).get(path)
+        now = cache.working("texts", os.path.join(root, path),
+                            partial(_working_facts, root, path, blob, digests, _text_digest))
         found[path] = TextDates(written, _utc(fallback) if now not in (None, last) else changed)
     return found
 
 
-def _log(root: Path, folders: list[str]) -> tuple[str, str, bool] | None:
+def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str, bool, str] | None:
     """``git log --raw`` of `folders` along HEAD's first parents, oldest first, with the
-    project's path within the repository and whether the clone is shallow; None without git."""
-    info = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository")
+    project's path within the repository, whether the clone is shallow and HEAD; None without
+    git (or without a commit)."""
+    info = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository",
+                "HEAD")
     lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
-    if lines[:1] != ["true"] or len(lines) < 3:
+    if lines[:1] != ["true"] or len(lines) < 4:
         return None
-    log = _git(root, "log", "--first-parent", "-m", "--reverse", "--root", "--raw",
-               "--no-renames", "--no-abbrev", "--no-color", "--format=@%ct", "--", *folders)
-    if log is None:
-        return None
-    return log.decode("utf-8", "surrogateescape"), lines[1], lines[2] == "true"
+
+    def log() -> str | None:
+        found = _git(root, "log", "--first-parent", "-m", "--reverse", "--root", "--raw",
+                     "--no-renames", "--no-abbrev", "--no-color", "--format=@%ct", "--", *folders)
+        return None if found is None else found.decode("utf-8", "surrogateescape")
+
+    found = cache.latest(("log", str(root), tuple(folders)), lines[3], log)
+    return None if found is None else (found, lines[1], lines[2] == "true", lines[3])
 
 
 def _blobs(timelines: dict[str, list[tuple[int, Snapshot]]]) -> list[str]:
@@ -147,7 +162,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _count(timeline: list[tuple[int, Snapshot]], facts: dict[str, FileFacts | None], root: Path,
-           paths: list[str], fallback: dt.datetime) -> Revision:
+           paths: list[str], fallback: dt.datetime, cache: HistoryCache) -> Revision:
     """Count the changes of one event's fingerprint along its commits, then the working tree."""
     last, sequence, changed = None, 0, None
     for seconds, snapshot in timeline:
@@ -162,7 +177,8 @@ def _count(timeline: list[tuple[int, Snapshot]], facts: dict[str, FileFacts | No
     if last is None:
         return Revision(0, fallback)
     head = dict(timeline[-1][1])
-    now = _fingerprint([(path, _working_facts(root, path, head.get(path), facts, _file_facts))
+    now = _fingerprint([(path, cache.working("facts", os.path.join(root, path), partial(
+                            _working_facts, root, path, head.get(path), facts, _file_facts)))
                         for path in sorted(paths)])
     return Revision(sequence + 1, fallback) if now not in (None, last) else Revision(sequence, changed)
 

@@ -12,6 +12,7 @@ import io
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -21,6 +22,7 @@ from babel.support import Translations
 from . import validate
 from .config import SiteConfig
 from .errors import Diagnostics, Location
+from .filecache import FileCache
 from .history import TextDates
 from .records import Event, Network, NewsPost, Page, Phone, Text, Translated
 from .validate import Fact, Translation
@@ -39,38 +41,48 @@ class Grouped:
     facts: dict[tuple[str, str, str], Fact]  # (kind, slug, field) -> the fact and where it is written
 
 
-def group_translations(translations: list[Translation], config: SiteConfig,
-                       diagnostics: Diagnostics) -> Grouped:
+def group_translations(translations: list[Translation], config: SiteConfig, diagnostics: Diagnostics,
+                       cache: FileCache | None = None) -> Grouped:
     """Merge the translations of each item into one record.
 
     A shared fact may be written in any one translation; when two translations both write it
-    and disagree, that is an error naming both files.
+    and disagree, that is an error naming both files. A `cache` kept between loads merges
+    again only the items with a changed translation.
     """
+    cache = cache or FileCache()
+    cache.use(config)
     by_item: dict[tuple[str, str], list[Translation]] = defaultdict(list)
     for translation in sorted(translations, key=lambda t: t.text.path):
         by_item[translation.kind, translation.slug].append(translation)
     grouped = Grouped({}, {}, {}, {}, {})
     for (kind, slug), group in sorted(by_item.items()):
-        texts = _texts(group, diagnostics)
-        facts = _merge_facts(group, diagnostics)
-        if not all(t.valid for t in group):
-            continue  # its errors are reported; checks across fields would only repeat them
-        grouped.facts.update({(kind, slug, key): fact for key, fact in facts.items()})
-        if kind == "news":
-            dates = {t.date for t in group}
-            if len(dates) > 1:
-                _conflict("date", group[0].text.path, group[-1].text.path, Location(group[-1].text.path),
-                          diagnostics)
-            grouped.news[slug] = validate.finish_news(slug, texts, facts, group[0].date)
-        elif kind == "networks":
-            grouped.networks[slug] = validate.finish_network(slug, texts, facts)
-        elif kind == "pages":
-            grouped.pages[slug] = validate.finish_page(slug, texts)
-        else:
-            event = validate.finish_event(slug, texts, facts, config, diagnostics)
-            if event:
-                grouped.events[slug] = event
+        record, facts = cache.get((kind, slug), tuple(group), partial(_merge, kind, slug, group, config),
+                                  diagnostics)
+        grouped.facts.update(facts)
+        if record is not None:
+            getattr(grouped, kind)[slug] = record
+    cache.forget_unseen()
     return grouped
+
+
+def _merge(kind: str, slug: str, group: list[Translation], config: SiteConfig, diagnostics: Diagnostics
+           ) -> tuple[Network | Event | NewsPost | Page | None, dict[tuple[str, str, str], Fact]]:
+    """One item's record (None if it has errors) and its facts, by (kind, slug, field)."""
+    texts = _texts(group, diagnostics)
+    facts = _merge_facts(group, diagnostics)
+    if not all(t.valid for t in group):
+        return None, {}  # its errors are reported; checks across fields would only repeat them
+    located = {(kind, slug, key): fact for key, fact in facts.items()}
+    if kind == "news":
+        if len({t.date for t in group}) > 1:
+            _conflict("date", group[0].text.path, group[-1].text.path, Location(group[-1].text.path),
+                      diagnostics)
+        return validate.finish_news(slug, texts, facts, group[0].date), located
+    if kind == "networks":
+        return validate.finish_network(slug, texts, facts), located
+    if kind == "pages":
+        return validate.finish_page(slug, texts), located
+    return validate.finish_event(slug, texts, facts, config, diagnostics), located
 
 
 def _texts(group: list[Translation], diagnostics: Diagnostics) -> dict[str, Text]:

@@ -1,28 +1,30 @@
 """The preview's rebuilds: render again only the files whose inputs changed.
 
 Each output file keeps what it read of the `Site` when it was last rendered (`reads`) and a
-digest of its bytes. A rebuild loads the content (files unchanged since the last load are not
-parsed again: `filecache`), plans, works out which of the recorded reads have a different
-value in the new site, and renders only the files that read one of those, the files that are
-new, and the ones whose plan entry changed. A change to what every file reads (templates,
-interface catalogs, site.yaml, the build's moment) renders everything. Only files whose bytes
-differ are written, each atomically; the session's first build streams its files to the folder,
-later ones hold theirs until they are known to be good.
+digest of its bytes; an index tells which files read each key. A rebuild stats every input
+file once (no change: nothing to do), loads the content (what did not change is not parsed or
+worked out again: `filecache`), works out which keys have a different value in the new site,
+and renders only the files that read one of those; when files were added or removed, or an
+edit changes the plan, it plans again and also renders the files that are new or whose plan
+entry changed. A change to what every file reads (templates, interface catalogs, site.yaml,
+the build's moment) renders everything. Only files whose bytes differ are written, each
+atomically; the session's first build streams its files to the folder, later ones hold theirs
+until they are known to be good.
 """
 from __future__ import annotations
 
 import hashlib
-import os
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildFailed, Diagnostics
-from .filecache import LoadCache, stamp
+from .filecache import LoadCache, scan
 from .i18n import LOCALE_DIR
 from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
-from .plan import OutputJob, plan_outline, plan_site
+from .plan import OutputJob, plan_site, replans
 from .reads import Key, SiteReads, changed_keys
 from .render.jobs import JobRenderer, render_all
 from .site import Site
@@ -55,37 +57,39 @@ class IncrementalBuild:
         self.renderer: JobRenderer | None = None
         self.setup: tuple | None = None
         self.jobs: list[OutputJob] = []
-        self.outline: tuple | None = None
         self.outputs: dict[str, Output] = {}
-        self.keys: set[Key] = set()   # everything any output file has read
-        self.inputs: tuple | None = None
+        self.readers: dict[Key, set[str]] = defaultdict(set)   # the files that read each key
+        self.stamps: dict[str, tuple | None] = {}   # of the files of the last good build
 
     def rebuild(self, diagnostics: Diagnostics) -> Changes:
         """Bring the folder up to date; raise `BuildFailed` (the folder as it was) on errors."""
         options = self.options
-        inputs = _stamps([options.content_dir, options.templates_dir, LOCALE_DIR])
-        if inputs is not None and inputs == self.inputs:
+        stamps = scan([options.content_dir, options.templates_dir, LOCALE_DIR])
+        if stamps == self.stamps and None not in stamps.values():
             return Changes((), (), ())   # not one file was written since the last good build
+        self.cache.scanned(stamps)
         site = load_site(options, diagnostics, self.markup, self.cache)
         urls = Urls(site.config)
-        static_dir = options.templates_dir / "static"
-        outline = plan_outline(site, static_dir)
-        jobs = self.jobs if outline == self.outline else plan_site(site, urls, static_dir, diagnostics)
-        stop_on_errors(diagnostics, options.strict)
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
         if self.renderer is None or setup != self.setup:   # everything reads what changed
+            jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
+            stop_on_errors(diagnostics, options.strict)
             renderer = JobRenderer(site, urls, options.root, options.templates_dir, self.markup, jobs)
-            previous, changed = {}, set()
+            previous, changed, plan_changed = {}, set(), True
         else:
             renderer, previous = self.renderer, self.outputs
-            changed = changed_keys(self.site, site, self.keys)
+            changed = changed_keys(self.site, site)
+            plan_changed = stamps.keys() != self.stamps.keys() or replans(self.site, site, changed)
+            jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics) if plan_changed \
+                else self.jobs
+            stop_on_errors(diagnostics, options.strict)
             renderer.memo.forget(changed)
         kept_memo = renderer.memo.snapshot()
         renderer.site, renderer.jobs = site, jobs
-        plan_changed = jobs != self.jobs
-        dirty = [job for job in jobs if _dirty(job, previous.get(job.path), changed, plan_changed)]
-        outputs = {job.path: previous[job.path] for job in jobs if job.path in previous}
+        dirty = self._dirty(jobs, previous, changed, plan_changed and jobs != self.jobs)
+        outputs = dict(previous) if jobs is self.jobs else \
+            {job.path: previous[job.path] for job in jobs if job.path in previous}
 
         def render(job: OutputJob) -> bytes:
             recorder = SiteReads(site)
@@ -108,14 +112,32 @@ class IncrementalBuild:
             writes = [(path, data) for path, data in files
                       if path not in known or known[path].digest != outputs[path].digest]
             report = apply_changes(options.output_dir, writes, sorted(known.keys() - outputs.keys()))
-        if previous:
-            self.keys.update(*(outputs[job.path].reads for job in dirty))
-        else:
-            self.keys = set().union(*(output.reads for output in outputs.values()))
+        self._index(previous, outputs, [job.path for job in dirty])
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
-        self.outline, self.inputs = outline, inputs
+        self.stamps = stamps
         self.markup.forget_unused()
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
+
+    def _dirty(self, jobs: list[OutputJob], previous: dict[str, Output], changed: set[Key],
+               plan_changed: bool) -> list[OutputJob]:
+        """The jobs to render again: with the same plan, those that read a changed key and the
+        assets (re-read, cheap); else also every new or changed job."""
+        if jobs is not self.jobs or not previous:
+            return [job for job in jobs if _dirty(job, previous.get(job.path), changed, plan_changed)]
+        paths = {path for key in changed for path in self.readers.get(key, ())}
+        return [job for job in jobs if job.kind == "static" or job.path in paths]
+
+    def _index(self, previous: dict[str, Output], outputs: dict[str, Output], rendered: list[str]) -> None:
+        """Bring `readers` up to date with the files rendered and removed."""
+        if not previous:   # everything was rendered
+            self.readers = defaultdict(set)
+        for path in [*rendered, *(previous.keys() - outputs.keys())]:
+            before = previous[path].reads if path in previous else frozenset()
+            after = outputs[path].reads if path in outputs else frozenset()
+            for key in before - after:
+                self.readers[key].discard(path)
+            for key in after - before:
+                self.readers[key].add(path)
 
 
 def _digest(data: bytes) -> bytes:
@@ -129,20 +151,6 @@ def _dirty(job: OutputJob, previous: Output | None, changed: set[Key], plan_chan
     if job.kind == "sitemap" and plan_changed:  # it lists the plan's pages
         return True
     return not changed.isdisjoint(previous.reads)
-
-
-def _stamps(folders: list[Path]) -> tuple | None:
-    """The stamp of every file in `folders`; None if one was written too recently to tell."""
-    found = []
-    for folder in folders:
-        for directory, subfolders, files in os.walk(folder):
-            subfolders.sort()
-            for name in sorted(files):
-                path = os.path.join(directory, name)
-                found.append((path, stamp(path)))
-                if found[-1][1] is None:
-                    return None
-    return tuple(found)
 
 
 def _digests(folder: Path) -> tuple:

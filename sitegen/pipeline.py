@@ -234,7 +234,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     sources = load_sources(options.content_dir, options.root, config, diagnostics, cache.parsed,
                            cache.sources)
     translations, people_list = validate_sources(sources, config, now.date(), diagnostics, cache.validated)
-    every_item = group_translations(translations, config, diagnostics)
+    every_item = group_translations(translations, config, diagnostics, cache.grouped)
     grouped = published_only(every_item, options.drafts)
     people = {person.id: person for person in people_list}
     resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
@@ -245,13 +245,14 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}
-    revisions = event_revisions(options.root, event_files, built_at, diagnostics)
-    dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at)
+    revisions = event_revisions(options.root, event_files, built_at, diagnostics, cache.history)
+    dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at,
+                       cache.history)
     check_translation_dates(grouped, dates, config, diagnostics)
     diagnostics.allow(allowances(sources))
     stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links,
-                      passthrough_files(options.content_dir, options.root))
+                      passthrough_files(options.content_dir, options.root), cache.occurrences)
 
 
 def _check_catalogs(config: SiteConfig, options: BuildOptions, diagnostics: Diagnostics) -> None:

@@ -50,19 +50,32 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
     return sorted(jobs, key=lambda job: job.path)
 
 
-def plan_outline(site: Site, static_dir: Path) -> tuple:
-    """Everything of `site` that `plan_site` reads: sites with equal outlines have equal plans.
+def replans(old: Site, new: Site, changed: set[tuple]) -> bool:
+    """Whether the plan of `new` may differ from that of `old`, which differ in the `changed`
+    keys (`reads.changed_keys`) and have the same files (a file added or removed replans).
 
-    The preview plans again only when the outline changed; an edit of a text or a fact
-    seldom changes it. Keep it in step with `plan_site`.
+    The preview plans again only then; an edit of a text or a fact seldom changes the plan.
+    Keep it in step with `plan_site`.
     """
-    items = tuple((kind, slug, tuple((lang, text.path) for lang, text in item.texts.items()))
-                  for kind, collection in (("networks", site.networks), ("events", site.events),
-                                           ("news", site.news), ("pages", site.pages))
-                  for slug, item in collection.items())
-    series = tuple(slug for slug, event in site.events.items() if event.recurrence)
-    return (site.config, site.window, tuple(site.regions()), items, series,
-            tuple((o.event, o.key) for o in site.occurrences), _assets(site, static_dir))
+    for key in changed:
+        if len(key) == 1:
+            if key[0] in ("config", "window", "occurrences", "files"):
+                return True
+        elif key[0] in _ITEMS and _outline(getattr(old, key[0]).get(key[1])) != \
+                _outline(getattr(new, key[0]).get(key[1])):
+            return True
+    return False
+
+
+_ITEMS = ("networks", "events", "news", "pages")
+
+
+def _outline(item) -> tuple | None:
+    """What `plan_site` reads of one item: its texts, whether it repeats, its region."""
+    if item is None:
+        return None
+    return (tuple((lang, text.path) for lang, text in item.texts.items()),
+            getattr(item, "recurrence", None) is not None, getattr(item, "region", None))
 
 
 def _assets(site: Site, static_dir: Path) -> tuple[tuple[str, str], ...]:

@@ -5,8 +5,8 @@ each kind of page depends on (and forgetting something), a job renders against `
 a stand-in for the `Site` that notes every record and index it hands out: ``("events",
 "kemi")`` for one event, ``("events",)`` for all of them, ``("now",)`` for a plain attribute.
 Site methods run on the stand-in too, so ``site.upcoming("kemi")`` records exactly the
-occurrences and events it looked at. `value_of` reads a key back from any `Site`, so the
-reads of the last build can be compared with a new one.
+occurrences and events it looked at. `changed_keys` lists the keys whose values differ between
+the last build's site and a new one.
 
 `Memo` keeps fragments that many files share (one meeting's VEVENT, the sorted list of
 networks) together with their reads: a file using a remembered fragment inherits them, and a
@@ -15,7 +15,7 @@ change forgets only the fragments it touched.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -101,15 +101,28 @@ class MappingReads(Mapping):
         return self._whole().values()
 
 
-def value_of(site: Site, key: Key) -> Any:
-    """What `key` reads in `site` (`MISSING` for an item that is not there)."""
-    value = getattr(site, key[0])
-    return value.get(key[1], MISSING) if len(key) == 2 else value
+def changed_keys(old: Site, new: Site) -> set[Key]:
+    """Every key whose value differs between two sites: each differing item of a mapping (and
+    the whole mapping), each differing plain attribute.
 
-
-def changed_keys(old: Site, new: Site, keys: Iterable[Key]) -> set[Key]:
-    """The keys whose values differ between two sites."""
-    return {key for key in keys if value_of(old, key) != value_of(new, key)}
+    The load hands back the very same objects for what did not change, so most items are
+    told apart by identity, without comparing their values.
+    """
+    changed: set[Key] = set()
+    for name in Site.__dataclass_fields__:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is after:
+            continue
+        if isinstance(before, dict) and isinstance(after, dict):
+            items = [key for key, value in after.items()
+                     if (was := before.get(key, MISSING)) is not value and was != value]
+            items += before.keys() - after.keys()
+            changed.update((name, key) for key in items)
+            if items:
+                changed.add((name,))
+        elif before != after:
+            changed.add((name,))
+    return changed
 
 
 class Memo:
@@ -117,6 +130,7 @@ class Memo:
 
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[Any, frozenset[Key]]] = {}
+        self._readers: dict[Key, set[Hashable]] = {}   # the fragments that read each key (or did)
 
     def get(self, site: Site | SiteReads, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The fragment `key`, computed by `compute` the first time."""
@@ -129,6 +143,8 @@ class Memo:
             else:
                 entry = (compute(), frozenset())
             self._entries[key] = entry
+            for read in entry[1]:
+                self._readers.setdefault(read, set()).add(key)
         elif isinstance(site, SiteReads):
             site.reads.update(entry[1])
         return entry[0]
@@ -139,8 +155,9 @@ class Memo:
 
     def forget(self, changed: set[Key]) -> None:
         """Drop the fragments that read any changed key."""
-        self._entries = {key: entry for key, entry in self._entries.items()
-                         if changed.isdisjoint(entry[1])}
+        for read in changed:
+            for key in self._readers.pop(read, ()):
+                self._entries.pop(key, None)
 
     def snapshot(self) -> dict:
         return dict(self._entries)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 
 from babel.dates import get_day_names
 from babel.lists import format_list
@@ -17,6 +19,7 @@ from babel.support import Translations
 from dateutil import rrule
 
 from .errors import Diagnostics, Location
+from .filecache import FileCache
 from .records import Event, Move, Recurrence
 
 FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY,
@@ -171,10 +174,22 @@ def check_series(events: dict[str, Event], diagnostics: Diagnostics) -> None:
                               "check the rule's day against the months it falls in, and the until date")
 
 
-def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date]) -> tuple[Occurrence, ...]:
-    """Return every occurrence of every event, in time order."""
-    found = [occ for event in events.values() for occ in expand(event, window)]
-    return tuple(sorted(found, key=Occurrence.sort_key))
+def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date],
+               cache: FileCache | None = None) -> tuple[Occurrence, ...]:
+    """Return every occurrence of every event, in time order.
+
+    A `cache` kept between loads expands again only the events that changed."""
+    cache = cache or FileCache()
+    cache.use(window)
+    unused = Diagnostics()   # expanding reports nothing: `check_series` does
+    found = [pair for event in events.values()
+             for pair in cache.get(event.slug, event, partial(_keyed, event, window), unused)]
+    cache.forget_unseen()
+    return tuple(occurrence for _, occurrence in sorted(found, key=itemgetter(0)))
+
+
+def _keyed(event: Event, window: tuple[dt.date, dt.date], _: Diagnostics) -> list[tuple[tuple, Occurrence]]:
+    return [(occurrence.sort_key(), occurrence) for occurrence in expand(event, window)]
 
 
 def window_around(now: dt.datetime, months: int = 12) -> tuple[dt.date, dt.date]:

@@ -94,9 +94,9 @@ def resolve_body_links(grouped: Grouped, published: Grouped, people: dict[str, P
 
 
 def _links_of(text, markup: Markup, items: dict, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
-    content = posixpath.dirname(posixpath.dirname(text.path))
     links = {}
     for target in _relative_links(markup.to_html(text.body)):
+        content = posixpath.dirname(posixpath.dirname(text.path))
         path = posixpath.normpath(posixpath.join(posixpath.dirname(text.path), target.split("#")[0]))
         named = _CONTENT_FILE.match(posixpath.relpath(path, content or "."))
         item = None

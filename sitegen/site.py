@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .config import SiteConfig
+from .filecache import FileCache
 from .i18n import Grouped
 from .records import Event, Network, NewsPost, Page, Person, Revision
 from .recurrence import Occurrence, expand_all, window_around
@@ -124,8 +125,9 @@ def region_slug(name: str) -> str:
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                now: dt.datetime, revisions: dict[str, Revision] | None = None,
                built_at: dt.datetime | None = None, body_links: BodyLinks | None = None,
-               files: tuple[tuple[str, str], ...] = ()) -> Site:
-    """Assemble the `Site`: expand series around `now` and index items by network."""
+               files: tuple[tuple[str, str], ...] = (), expanded: FileCache | None = None) -> Site:
+    """Assemble the `Site`: expand series around `now` (`expanded`: see `expand_all`) and
+    index items by network."""
     events_by_network: dict[str, list[str]] = defaultdict(list)
     for slug, event in sorted(grouped.events.items()):
         if event.network:
@@ -135,7 +137,7 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
         if post.network:
             news_by_network[post.network].append(slug)
     window = window_around(now)
-    occurrences = expand_all(grouped.events, window)
+    occurrences = expand_all(grouped.events, window, expanded)
     by_network: dict[str | None, list[Occurrence]] = defaultdict(list)
     by_event: dict[str, list[Occurrence]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)

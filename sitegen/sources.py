@@ -16,7 +16,7 @@ from pathlib import Path
 from .buildcache import Table, digest
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Diagnostics, Location, display_path
-from .filecache import FileCache, stamp
+from .filecache import FileCache
 from .yamlpos import YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
@@ -52,7 +52,7 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     kept between builds (`buildcache`) only the files whose text it has not seen.
     """
     store = store or Table(None)
-    cache.use(None)
+    cache.use(config.codes)   # a file's name is checked against the site's languages
     shown_dir = display_path(content_dir, root)
     sources = []
     for path, relative in _walk(content_dir, root, diagnostics):
@@ -68,10 +68,7 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
                               f"content files go in {', '.join(k + '/' for k in KINDS)}; "
                               f"files to publish as they are in {FILES}/")
             continue
-        identity = _identity(kind, name, shown, config, diagnostics)
-        if identity is None:
-            continue
-        source = cache.get(shown, _stamp(path), partial(_load, path, shown, kind, identity, store),
+        source = cache.get(shown, cache.stamp(path), partial(_load, path, shown, kind, name, config, store),
                            diagnostics)
         if source is not None:
             sources.append(source)
@@ -93,15 +90,11 @@ def passthrough_files(content_dir: Path, root: Path) -> tuple[tuple[str, str], .
                  for _, relative in _walk(content_dir, root, Diagnostics(), FILES))
 
 
-def _stamp(path: str):
-    try:
-        return stamp(path)
-    except OSError:
-        return None  # unreadable: `_read_text` says why
-
-
-def _load(path: str, shown: str, kind: str, identity: tuple, store: Table,
+def _load(path: str, shown: str, kind: str, name: str, config: SiteConfig, store: Table,
           diagnostics: Diagnostics) -> SourceFile | None:
+    identity = _identity(kind, name, shown, config, diagnostics)
+    if identity is None:
+        return None
     text = _read_text(Path(path), shown, diagnostics)
     if text is None:
         return None

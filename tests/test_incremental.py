@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -158,3 +159,31 @@ def test_an_unchanged_content_file_is_not_parsed_again(project, monkeypatch):
     apply(project, EDITS["an event's body"])
     assert session.rebuild().ok
     assert parsed == ["content/events/kahvit.fi.md"]
+
+
+def test_in_a_git_checkout_the_preview_equals_a_build_from_scratch_after_edits_and_commits(project):
+    """The history the preview keeps (by HEAD, and by the stamps of the working files) is
+    asked again when either changes: SEQUENCE and LAST-MODIFIED follow edits and commits."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", *args], cwd=project,
+                       check=True, capture_output=True,
+                       env={**os.environ, "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
+                            "GIT_COMMITTER_DATE": "2026-01-01T10:00:00Z"})
+
+    git("init", "-q")
+    git("add", "content")
+    git("commit", "-q", "-m", "first")
+    age(project)
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    assert session.rebuild().ok
+    page = project / "content/pages/tietoa.fi.md"
+    for number, step in enumerate(["edit", "commit", "edit"]):
+        if step == "edit":
+            apply(project, EDITS["an event's title"] if number == 0 else EDITS["a series' rule"])
+        else:   # the edited event's file is as it was: only its commit is new
+            git("commit", "-q", "-am", "edited")
+            page.write_text(page.read_text(encoding="utf-8") + "Lisää.\n", encoding="utf-8")
+        rebuild = session.rebuild()
+        assert rebuild.ok, step
+        assert folder(project / "preview") == from_scratch(project, f"fresh-{number}"), step
+        age(project)

@@ -105,7 +105,7 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations, m
     calendar.add("X-PUBLISHED-TTL", "PT12H")   # a timedelta here would be written "12:00:00"
     calendar.add("UID", uid)
     writer = VEventWriter(site, urls, lang, translations, memo)
-    kept = [o for o in occurrences if in_feed(o, site.events[o.event], site.now)]
+    kept = [o for o in occurrences if writer.in_feed(o)]
     return _finish(calendar, writer, kept)
 
 
@@ -168,8 +168,16 @@ class VEventWriter:
         self.dates = Dates(translations, site.config.language(lang).locale)
 
     def order(self, occurrence: Occurrence) -> tuple[dt.datetime, str]:
-        zone = zoneinfo.ZoneInfo(self.site.events[occurrence.event].timezone)
-        return _instant(occurrence.start, zone).astimezone(dt.UTC), occurrence_uid(occurrence, self.urls)
+        """Where the VEVENT goes in a feed: by DTSTART in UTC, then UID (once per build)."""
+        def compute() -> tuple[dt.datetime, str]:
+            zone = zoneinfo.ZoneInfo(self.site.events[occurrence.event].timezone)
+            return _instant(occurrence.start, zone).astimezone(dt.UTC), occurrence_uid(occurrence, self.urls)
+        return self.memo.get(self.site, ("order", occurrence), compute)
+
+    def in_feed(self, occurrence: Occurrence) -> bool:
+        """`in_feed`, worked out once per build: every feed asks."""
+        return self.memo.get(self.site, ("in feed", occurrence),
+                             lambda: in_feed(occurrence, self.site.events[occurrence.event], self.site.now))
 
     def vevent_ical(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
         """The VEVENT as written in a calendar, and the TZIDs it uses."""

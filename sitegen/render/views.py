@@ -74,8 +74,11 @@ class Views:
         self.dates = Dates.for_language(translations, site.config, lang)
 
     def link(self, kind: str, slug: str) -> ItemLink:
-        url, text = self.urls.item_for(kind, slug, getattr(self.site, kind)[slug].texts, self.lang)
-        return ItemLink(url, text.title, text.summary, text.lang, text.draft)
+        """A link to the item (worked out once per language: listings link every item)."""
+        def compute() -> ItemLink:
+            url, text = self.urls.item_for(kind, slug, getattr(self.site, kind)[slug].texts, self.lang)
+            return ItemLink(url, text.title, text.summary, text.lang, text.draft)
+        return self.memo.get(self.site, ("link", self.lang, kind, slug), compute)
 
     def breadcrumbs(self, section: str, title: str, network: str | None = None) -> list[ItemLink]:
         """The way up from a deep page: a listing (``networks``, ``calendar``, ``news``) and,
@@ -85,13 +88,15 @@ class Views:
 
     def meeting(self, occurrence: Occurrence) -> Meeting:
         """An occurrence for a listing, linked to its own page (a series' meeting has one)."""
-        event = self.site.events[occurrence.event]
-        network = self.link("networks", event.network) if event.network else None
-        link = self.link("events", event.slug)
-        if event.recurrence:
-            url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
-            link = replace(link, url=url)
-        return Meeting(occurrence, event, link, network)
+        def compute() -> Meeting:
+            event = self.site.events[occurrence.event]
+            network = self.link("networks", event.network) if event.network else None
+            link = self.link("events", event.slug)
+            if event.recurrence:
+                url = self.urls.occurrence(event.slug, occurrence.key, link.lang, series=True)
+                link = replace(link, url=url)
+            return Meeting(occurrence, event, link, network)
+        return self.memo.get(self.site, ("meeting", self.lang, occurrence), compute)
 
     def meeting_series(self, event: Event) -> Meeting:
         """A series for a listing: its next meeting if its dates are known."""
