@@ -5,6 +5,7 @@ everything it renders, so no render can see another language's strings.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,9 +21,14 @@ from .urls import Urls
 
 def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
                      translations: Translations, urls: Urls) -> jinja2.Environment:
-    """Return the environment that renders `lang`'s pages."""
+    """Return the environment that renders `lang`'s pages.
+
+    Templates are not checked for changes while it lives (each page would look at each of its
+    templates' files again): the preview makes new environments when a template changes.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        auto_reload=False,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
@@ -46,6 +52,15 @@ def make_environment(templates_dir: Path, lang: str, config: SiteConfig,
     )
     env.globals.update(lang=lang, config=config, urls=urls)
     return env
+
+
+def compile_all(env: jinja2.Environment) -> None:
+    """Compile every template now, so that processes forked afterwards share the compiled
+    code instead of each compiling it. A template with a mistake is left for the page that
+    uses it to report."""
+    for name in env.list_templates(extensions=["html", "xml"]):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def _map_url(place: Place) -> str:

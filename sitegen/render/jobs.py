@@ -16,7 +16,7 @@ from ..i18n import load_catalogs
 from ..markup import Markup
 from ..reads import Memo, SiteReads
 from ..site import Site
-from ..templating import make_environment
+from ..templating import compile_all, make_environment
 from ..urls import Urls
 from ..workers import chunked, map_forked
 from .feeds import meetings_feed, news_feed
@@ -67,7 +67,10 @@ class JobRenderer:
     def share_fragments(self, workers: int) -> None:
         """Compute, on up to `workers` processes, the fragments that many files show: each
         meeting's VEVENT in each language is in several feeds, which different workers
-        render. Done before those workers start, each would compute them all again."""
+        render. Done before those workers start, each would compute them all again. The
+        templates are compiled for the same reason."""
+        for lang in self.site.config.codes:
+            compile_all(self.pages[lang].env)
         writers = {lang: VEventWriter(self.site, self.urls, lang, self.catalogs[lang], self.memo)
                    for lang in self.site.config.codes}
         wanted = [(lang, occurrence) for lang in writers for occurrence in self.site.occurrences]
