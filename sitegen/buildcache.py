@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = ".sitegen-cache"
-# The libraries whose versions change what is stored: parsing and Markdown conversion.
-LIBRARIES = ("PyYAML", "Markdown", "pymdown-extensions", "mdx-truly-sane-lists", "nh3")
+# The libraries whose versions change what is stored (parsing, Markdown) or what a build
+# writes (`uptodate` digests the same name).
+LIBRARIES = ("PyYAML", "Markdown", "pymdown-extensions", "mdx-truly-sane-lists", "nh3", "Jinja2",
+             "MarkupSafe", "Babel", "icalendar", "python-dateutil", "pagefind")
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -130,7 +130,7 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     def finish(staging: Path, previous: Path | None) -> None:
         pages_changed = any(path.endswith(".html") for path in filled.changed)
         index_site(staging, [job.path for job in jobs if job.path.endswith(".html")],
-                   None if pages_changed else previous)
+                   list(site.config.codes), None if pages_changed else previous)
         stages.lap("search index")
 
     try:
