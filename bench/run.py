@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(PROJECT))
 
 from generate import generate  # noqa: E402
-from peers import PEERS, count_pages  # noqa: E402
+from peers import PEERS, count_pages, expected_pages  # noqa: E402
 
 NOW = "2026-06-15T12:00"
 RESULTS = BENCH / "results"
@@ -191,6 +191,7 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", metavar="PEER",
                         help=f"also build with these peers (default when given alone: {' '.join(PEERS)})")
     parser.add_argument("--rounds", type=int, default=1, help="turns of sitegen and the peers (median)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as folder:
@@ -204,16 +205,20 @@ def main() -> None:
             for name, project in peers.items():
                 runs[name].append(run_peer(name, project))
         cold = {name: median_run(measured) for name, measured in runs.items()}
+        expected = expected_pages(site / "content")
+        for name in peers:
+            if cold[name].pages != expected:
+                print(f"{name} wrote {cold[name].pages} pages, not {expected}: compare with care")
         warm = sitegen_build(site)
         edit_event(site, 2)
         edited = sitegen_build(site)
         preview = preview_edit(site)
         floor = markdown_floor(site, cores)
-    report(args.n, files, cold, warm, edited, preview, floor)
+    report(args.n, files, cold, warm, edited, preview, floor, args.results)
 
 
 def report(n: int, files: int, cold: dict[str, Run], warm: Run, edited: Run, preview: Run,
-           floor: dict[str, float]) -> None:
+           floor: dict[str, float], results: Path) -> None:
     ours = cold["sitegen"]
     print(f"\n{'build':<26}{'pages':>8}{'wall s':>9}{'CPU s':>9}{'pages/s':>9}{'peak MB':>9}")
     rows = [("sitegen cold", ours), ("sitegen warm, no change", warm),
@@ -240,14 +245,14 @@ def report(n: int, files: int, cold: dict[str, Run], warm: Run, edited: Run, pre
     print()
     for name, value in ratios.items():
         print(f"{name:<48}{value:>8.2f}")
-    RESULTS.mkdir(exist_ok=True)
-    result = RESULTS / f"{dt.date.today().isoformat()}-n{n}.json"
+    results.mkdir(parents=True, exist_ok=True)
+    result = results / f"{dt.date.today().isoformat()}-n{n}.json"
     result.write_text(json.dumps({
         "networks": n, "content_files": files, "cores": floor["cores"],
         "cold": {name: _plain(run) for name, run in cold.items()}, "warm": _plain(warm),
         "one_event_edited": _plain(edited), "preview_one_event_edited": _plain(preview),
         "markdown_floor": floor, "ratios": ratios}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {result.relative_to(PROJECT)}")
+    print(f"\nwritten to {result}")
 
 
 def _plain(run: Run) -> dict:

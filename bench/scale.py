@@ -20,13 +20,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
-from run import PROJECT, RESULTS, cold_build  # noqa: E402
+from run import RESULTS, cold_build  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 300, 1000])
-    sizes = sorted(parser.parse_args().sizes)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    args = parser.parse_args()
+    sizes = sorted(args.sizes)
     rows = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="sitegen-scale-") as folder:
@@ -39,10 +41,10 @@ def main() -> None:
         print(f"N={n:>5}: {run.pages:>6} pages in {run.wall:7.1f} s, {rows[-1]['ms_per_page']:.2f} ms/page "
               f"({rows[-1]['ms_per_page'] / first:.2f}× N={sizes[0]}), peak {run.peak_mb:.0f} MB; "
               + ", ".join(f"{stage} {ms:.2f}" for stage, ms in per_page.items()))
-    RESULTS.mkdir(exist_ok=True)
-    result = RESULTS / f"{dt.date.today().isoformat()}-scale.json"
+    args.results.mkdir(parents=True, exist_ok=True)
+    result = args.results / f"{dt.date.today().isoformat()}-scale.json"
     result.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {result.relative_to(PROJECT)}")
+    print(f"written to {result}")
 
 
 if __name__ == "__main__":
