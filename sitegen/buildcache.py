@@ -52,7 +52,8 @@ def code_version() -> str:
 
 
 class Table:
-    """Results by digest, for one build; `BuildCache.save` keeps the ones this build used."""
+    """Results by digest, for one build; `BuildCache.save` keeps the ones this build used.
+    Without a file (no cache folder) it still holds what one build puts in it."""
 
     def __init__(self, path: Path | None):
         self.path = path
@@ -68,8 +69,6 @@ class Table:
         return found
 
     def put(self, key: bytes, value: Any) -> None:
-        if self.path is None:
-            return
         self._load()[key] = value
         self._used.add(key)
         self._added = True

@@ -90,6 +90,11 @@ class FileCache:
             self._context = context
         self._seen = set()
 
+    def holds(self, path: str, file_stamp: Any) -> bool:
+        """Whether `get` would hand back a remembered result."""
+        entry = self._entries.get(path)
+        return entry is not None and file_stamp is not None and entry[0] == file_stamp
+
     def get(self, path: str, file_stamp: Any, compute: Callable[[Diagnostics], T],
             diagnostics: Diagnostics) -> T:
         """The result for `path`: remembered if the stamp is unchanged, else `compute`d.
@@ -159,7 +164,7 @@ class LoadCache:
     grouped: FileCache = field(default_factory=FileCache)       # records, by item
     occurrences: FileCache = field(default_factory=FileCache)   # expanded series, by event
     history: HistoryCache = field(default_factory=HistoryCache)
-    sources: Table = field(default_factory=lambda: Table(None))
+    sources: Table | None = None   # parsed files by their text: a build's (`buildcache`)
 
     def scanned(self, stamps: dict[str, Any]) -> None:
         """Use the stamps of a `scan` just made instead of statting each file again."""

@@ -232,7 +232,7 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     now = options.now or dt.datetime.now(dt.UTC)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
     sources = load_sources(options.content_dir, options.root, config, diagnostics, cache.parsed,
-                           cache.sources)
+                           cache.sources, workers)
     translations, people_list = validate_sources(sources, config, now.date(), diagnostics, cache.validated)
     every_item = group_translations(translations, config, diagnostics, cache.grouped)
     grouped = published_only(every_item, options.drafts)

@@ -17,6 +17,7 @@ from .buildcache import Table, digest
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Diagnostics, Location, display_path
 from .filecache import FileCache
+from .workers import chunked, map_forked
 from .yamlpos import YamlProblem, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # far above any real page; stops a runaway file early
@@ -45,16 +46,17 @@ class SourceFile:
 
 
 def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics: Diagnostics,
-                 cache: FileCache, store: Table | None = None) -> list[SourceFile]:
+                 cache: FileCache, store: Table | None = None, workers: int = 1) -> list[SourceFile]:
     """Read every content file under `content_dir`, reporting files that cannot be used.
 
     A `cache` kept between loads parses only the files written since the last one; a `store`
-    kept between builds (`buildcache`) only the files whose text it has not seen.
+    kept between builds (`buildcache`) only the files whose text it has not seen. Those are
+    parsed on up to `workers` processes at once.
     """
     store = store or Table(None)
     cache.use(config.codes)   # a file's name is checked against the site's languages
     shown_dir = display_path(content_dir, root)
-    sources = []
+    files = []
     for path, relative in _walk(content_dir, root, diagnostics):
         shown = f"{shown_dir}/{relative}"
         if relative == CONFIG_FILE:
@@ -68,12 +70,45 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
                               f"content files go in {', '.join(k + '/' for k in KINDS)}; "
                               f"files to publish as they are in {FILES}/")
             continue
-        source = cache.get(shown, cache.stamp(path), partial(_load, path, shown, kind, name, config, store),
+        files.append((path, shown, kind, name, cache.stamp(path)))
+    _parse_ahead([file for file in files if not cache.holds(file[1], file[4])], config, store, workers)
+    sources = []
+    for path, shown, kind, name, file_stamp in files:
+        source = cache.get(shown, file_stamp, partial(_load, path, shown, kind, name, config, store),
                            diagnostics)
         if source is not None:
             sources.append(source)
     cache.forget_unseen()
     return sources
+
+
+def _parse_ahead(files: list[tuple], config: SiteConfig, store: Table, workers: int) -> None:
+    """Parse the `files` that `store` does not hold on up to `workers` processes and put them
+    in it, where `_load` finds them. Their problems are reported by `_load`, in file order."""
+    pending = []
+    for path, shown, kind, name, _ in files:
+        identity = _identity(kind, name, shown, config, Diagnostics())
+        text = _read_text(Path(path), shown, Diagnostics()) if identity else None
+        if text is not None:
+            key = _key(shown, kind, identity, text)
+            if store.get(key) is None:
+                pending.append((key, (text, shown, kind, *identity)))
+    chunks = chunked(pending, workers)
+    for chunk, parsed in zip(chunks, map_forked(_parse_all, chunks, workers), strict=True):
+        for (key, _), result in zip(chunk, parsed, strict=True):
+            store.put(key, result)
+
+
+def _parse_all(chunk: list[tuple[bytes, tuple]]) -> list[tuple[SourceFile | None, tuple]]:
+    results = []
+    for _, arguments in chunk:
+        found = Diagnostics()
+        results.append((_parse(*arguments, found), tuple(found.items)))
+    return results
+
+
+def _key(shown: str, kind: str, identity: tuple, text: str) -> bytes:
+    return digest(shown, kind, repr(identity), text)
 
 
 def passthrough_files(content_dir: Path, root: Path) -> tuple[tuple[str, str], ...]:
@@ -98,7 +133,7 @@ def _load(path: str, shown: str, kind: str, name: str, config: SiteConfig, store
     text = _read_text(Path(path), shown, diagnostics)
     if text is None:
         return None
-    key = digest(shown, kind, repr(identity), text)
+    key = _key(shown, kind, identity, text)
     stored = store.get(key)
     if stored is None:
         found = Diagnostics()

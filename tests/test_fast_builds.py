@@ -167,3 +167,14 @@ def test_forked_results_come_back_in_order():
     assert map_forked(lambda chunk: [os.getpid(), sum(chunk)], [[1, 2], [3], [4, 5]], workers=3)[1][1] == 3
     results = map_forked(sum, [range(10 * i) for i in range(6)], workers=2)
     assert results == [sum(range(10 * i)) for i in range(6)]
+
+
+def test_problems_found_while_parsing_on_many_processes_are_reported_as_by_one(tmp_path):
+    root = generate(tmp_path / "site", networks=8)
+    broken = root / "content/events/event-3.da.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    (root / "content/people/person-2.yaml").write_text("name: P\nphone: '+450 3017 7804'\nage: 3\n",
+                                                        encoding="utf-8")
+    one = build_errors(root, workers=1)
+    assert one == build_errors(root, workers=3)
+    assert any("event-3.da.md:2" in line for line in one) and any("person-2.yaml" in line for line in one)
