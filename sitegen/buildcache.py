@@ -7,8 +7,10 @@ sitegen's own code and the libraries that shape the results: an edit or an upgra
 starts an empty cache, and nothing stale is ever read. The folder is safe to delete at any
 time, and a damaged or unreadable cache is ignored (the build computes everything again).
 
-Each table is one pickle file, read at the first lookup and written (to a temporary file,
-then renamed) after a build that changed it, keeping only the entries that build used.
+Each table is a folder of 64 pickle files (shards, by the first bits of the digest), each
+read at its first lookup and written (to a temporary file, then renamed) after a build that
+changed it, keeping only the entries that build used: an edit rewrites a shard or two, not
+the whole table (hundreds of MB for a large site).
 """
 from __future__ import annotations
 
@@ -53,52 +55,63 @@ def code_version() -> str:
 
 class Table:
     """Results by digest, for one build; `BuildCache.save` keeps the ones this build used.
-    Without a file (no cache folder) it still holds what one build puts in it."""
+    Without a folder (no cache) it still holds what one build puts in it."""
 
-    def __init__(self, path: Path | None):
-        self.path = path
-        self._entries: dict[bytes, Any] | None = None if path else {}  # None: not read yet
+    SHARDS = 64
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._shards: dict[int, dict[bytes, Any]] = {}
         self._used: set[bytes] = set()
-        self._added = False
+        self._changed: set[int] = set()
 
     def get(self, key: bytes) -> Any:
         """The result stored under `key`, or None."""
-        found = self._load().get(key)
+        found = self._shard(key).get(key)
         if found is not None:
             self._used.add(key)
         return found
 
     def put(self, key: bytes, value: Any) -> None:
-        self._load()[key] = value
+        self._shard(key)[key] = value
         self._used.add(key)
-        self._added = True
+        self._changed.add(key[0] % self.SHARDS)
 
-    def _load(self) -> dict[bytes, Any]:
-        if self._entries is None:
-            self._entries = {}
-            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError,
-                                     ImportError, IndexError, TypeError, ValueError):
-                with open(self.path, "rb") as stored:
-                    loaded = pickle.load(stored)
-                if isinstance(loaded, dict):
-                    self._entries = loaded
-        return self._entries
+    def _shard(self, key: bytes) -> dict[bytes, Any]:
+        number = key[0] % self.SHARDS
+        entries = self._shards.get(number)
+        if entries is None:
+            entries = self._shards[number] = {}
+            if self.folder is not None:
+                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError,
+                                         ImportError, IndexError, TypeError, ValueError):
+                    with open(self._path(number), "rb") as stored:
+                        loaded = pickle.load(stored)
+                    if isinstance(loaded, dict):
+                        entries.update(loaded)
+        return entries
+
+    def _path(self, number: int) -> Path:
+        return self.folder / f"{number:02x}.pickle"
 
     def save(self) -> None:
-        """Write the entries this build used, if that is not what the file holds already."""
-        if self.path is None or self._entries is None:
+        """Write each shard whose entries this build changed or did not all use."""
+        if self.folder is None:
             return
-        if not self._added and len(self._used) == len(self._entries):
-            return
-        kept = {key: self._entries[key] for key in self._used}
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "wb") as stored:
-                pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        finally:
-            temporary.unlink(missing_ok=True)
-        self._entries, self._used, self._added = kept, set(kept), False
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for number, entries in self._shards.items():
+            kept = {key: value for key, value in entries.items() if key in self._used}
+            if number not in self._changed and len(kept) == len(entries):
+                continue
+            temporary = self.folder / f".{number:02x}.{os.getpid()}.tmp"
+            try:
+                with open(temporary, "wb") as stored:
+                    pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self._path(number))
+            finally:
+                temporary.unlink(missing_ok=True)
+            self._shards[number] = kept
+        self._changed.clear()
 
 
 class BuildCache:
@@ -110,7 +123,7 @@ class BuildCache:
 
     def table(self, name: str) -> Table:
         if name not in self._tables:
-            self._tables[name] = Table(self.folder / f"{name}.pickle" if self.folder else None)
+            self._tables[name] = Table(self.folder / name if self.folder else None)
         return self._tables[name]
 
     def save(self) -> None:

@@ -55,8 +55,7 @@ def test_parallel_and_cached_builds_give_the_bytes_of_the_plain_build(project, m
     cache = project / ".sitegen-cache"
     build_ok(project, output_dir=project / "parallel", workers=3, cache_dir=cache)
     assert files_of(project / "parallel") == plain
-    assert {path.name for path in next(cache.iterdir()).iterdir()} == {"bodies.pickle", "sources.pickle",
-                                                                       "builds.pickle"}
+    assert {path.name for path in next(cache.iterdir()).iterdir()} == {"bodies", "sources", "builds"}
     # A build with the cache in place parses no file and converts no body again.
     monkeypatch.setattr(sitegen.markup.Markup, "_convert", fail)
     monkeypatch.setattr(sitegen.sources, "_parse", fail)
@@ -67,8 +66,8 @@ def test_parallel_and_cached_builds_give_the_bytes_of_the_plain_build(project, m
 def test_a_damaged_cache_is_ignored(project):
     cache = project / ".sitegen-cache"
     build_ok(project, output_dir=project / "first", cache_dir=cache)
-    for table in next(cache.iterdir()).iterdir():
-        table.write_bytes(b"not a pickle")
+    for shard in next(cache.iterdir()).glob("*/*.pickle"):
+        shard.write_bytes(b"not a pickle")
     build_ok(project, output_dir=project / "second", cache_dir=cache)
     assert files_of(project / "second") == files_of(project / "first")
 
@@ -178,3 +177,16 @@ def test_problems_found_while_parsing_on_many_processes_are_reported_as_by_one(t
     one = build_errors(root, workers=1)
     assert one == build_errors(root, workers=3)
     assert any("event-3.da.md:2" in line for line in one) and any("person-2.yaml" in line for line in one)
+
+
+def test_an_edit_rewrites_a_few_shards_of_the_cache_not_all(tmp_path):
+    root = generate(tmp_path / "site", networks=8)
+    cache = root / ".sitegen-cache"
+    build_ok(root, cache_dir=cache)
+    shards = {path: path.stat().st_ino for path in cache.glob("*/bodies/*.pickle")}
+    assert len(shards) > 30
+    edit_body = root / "content/news" / sorted(p.name for p in (root / "content/news").iterdir())[0]
+    edit_body.write_text(edit_body.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build_ok(root, cache_dir=cache)
+    rewritten = [path for path in cache.glob("*/bodies/*.pickle") if shards.get(path) != path.stat().st_ino]
+    assert 1 <= len(rewritten) <= 2   # the new body's shard, and the old one's, where it was dropped
