@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -16,6 +17,7 @@ from xml.parsers import expat
 
 from .errors import Diagnostics, Location, display_path
 from .linkprobe import UNCHECKED, probe_all
+from .workers import chunked, map_forked, worker_count
 
 INTERNAL_SCHEMES = frozenset({"http", "https", "webcal"})
 
@@ -76,8 +78,12 @@ def check_links(output_dir: Path, base_url: str, root: Path, diagnostics: Diagno
     """Check every link of the site built into `output_dir` for `base_url`: broken internal
     links are errors; with `external`, failing external URLs are warnings."""
     checker = _Checker(_Site(output_dir, base_url), output_dir, root, diagnostics, external)
-    for rel in sorted(checker.site.files):
-        checker.read(rel)
+    files = sorted(checker.site.files)
+    cores = worker_count()
+    chunks = chunked(files, cores)   # parsing is the slow part: on every core
+    for chunk, read in zip(chunks, map_forked(partial(_read_files, output_dir), chunks, cores), strict=True):
+        for rel, found in zip(chunk, read, strict=True):
+            checker.take(rel, found)
     checker.check_anchors()
     checked = _check_external(checker, timeout, workers, per_host, deadline) if checker.usages else 0
     return LinkReport(checker.files, checker.links, checked)
@@ -152,16 +158,15 @@ class _Checker:
     def where(self, rel: str, line: int = 0) -> Location:
         return Location(display_path(self.output_dir / rel, self.root), line)
 
-    def read(self, rel: str) -> None:
-        reader = _read_robots if rel == "robots.txt" else _READERS.get(PurePosixPath(rel).suffix)
-        if reader is None:
+    def take(self, rel: str, found: _Read) -> None:
+        """Check the links `_read_file` found in the file `rel`."""
+        if found is None:
             return
-        try:
-            links, ids = reader(self.output_dir / rel)
-        except expat.ExpatError as error:
+        if isinstance(found, _NotXml):
             self.diagnostics.error("link.unreadable", f"file: not well-formed XML "
-                                   f"({expat.ErrorString(error.code)})", self.where(rel, error.lineno))
+                                   f"({expat.ErrorString(found.code)})", self.where(rel, found.line))
             return
+        links, ids = found
         self.files += 1
         if ids is not None:
             self.ids[rel] = ids
@@ -202,6 +207,30 @@ class _Checker:
 
 # Reading links ------------------------------------------------------------------------------
 _Links = dict[str, int]  # target as written → line of its first use (0 when the file has no lines)
+
+
+@dataclass(frozen=True)
+class _NotXml:
+    line: int
+    code: int
+
+
+_Read = tuple[_Links, frozenset[str] | None] | _NotXml | None   # None: a file without links
+
+
+def _read_files(output_dir: Path, rels: list[str]) -> list[_Read]:
+    return [_read_file(output_dir, rel) for rel in rels]
+
+
+def _read_file(output_dir: Path, rel: str) -> _Read:
+    """The links (and, of a page, the ids) of the file `rel`, by its kind."""
+    reader = _read_robots if rel == "robots.txt" else _READERS.get(PurePosixPath(rel).suffix)
+    if reader is None:
+        return None
+    try:
+        return reader(output_dir / rel)
+    except expat.ExpatError as error:
+        return _NotXml(error.lineno, error.code)
 
 
 class _PageReader(HTMLParser):
