@@ -20,6 +20,7 @@ import importlib.metadata
 import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ FOLDER = ".sitegen-cache"
 # The libraries whose versions change what is stored (parsing, Markdown) or what a build
 # writes (`uptodate` digests the same name).
 LIBRARIES = ("PyYAML", "Markdown", "pymdown-extensions", "mdx-truly-sane-lists", "nh3", "Jinja2",
-             "MarkupSafe", "Babel", "icalendar", "python-dateutil", "pagefind")
+             "MarkupSafe", "Babel", "icalendar", "python-dateutil", "pagefind", "tzdata")
+# The system's time zone rules, when Python uses them (a rule change moves meetings' times).
+SYSTEM_ZONES = Path("/usr/share/zoneinfo/tzdata.zi")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -42,8 +45,12 @@ def digest(*parts: str | bytes) -> bytes:
 
 
 def code_version() -> str:
-    """A name for this sitegen and its libraries: its source files and the libraries' versions."""
+    """A name for this sitegen and what it runs on: its source files, Python's and the
+    libraries' versions, and the version of the time zone rules."""
     hasher = hashlib.blake2b(digest_size=8)
+    hasher.update(sys.version.encode())
+    with contextlib.suppress(OSError), open(SYSTEM_ZONES, "rb") as zones:
+        hasher.update(zones.readline())   # "# version 2025b"
     for path in sorted(_PACKAGE.rglob("*.py")):
         hasher.update(path.relative_to(_PACKAGE).as_posix().encode())
         hasher.update(path.read_bytes())

@@ -341,9 +341,18 @@ def _json(value) -> str:
 
 
 def head_state(root: Path) -> bytes | None:
-    """What of the repository the history is read from: HEAD's commit and whether the clone
-    is shallow (None outside a repository). The working files are the rest."""
-    return _git(root, "rev-parse", "HEAD", "--is-shallow-repository")
+    """What of the repository the history is read from: HEAD's commit, where a shallow clone's
+    history is cut (a deepening fetch changes the revisions, not HEAD) and the replacement
+    refs (None outside a repository). The working files are the rest."""
+    head = _git(root, "rev-parse", "HEAD", "--git-path", "shallow")
+    if head is None:
+        return None
+    commit, shallow = head.decode("utf-8", "surrogateescape").splitlines()
+    try:
+        cut = (root / shallow).read_bytes()
+    except OSError:
+        cut = b""   # a complete clone
+    return b"\0".join([commit.encode(), cut, _git(root, "for-each-ref", "refs/replace/") or b""])
 
 
 def _unreadable(root: Path) -> str | None:

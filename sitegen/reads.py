@@ -150,7 +150,8 @@ class Memo:
         return entry[0]
 
     def keep(self, key: Hashable, value: Any) -> None:
-        """Remember a fragment computed elsewhere (by a worker) from the whole `Site`."""
+        """Remember a fragment computed elsewhere (by a worker) from the whole `Site`. It
+        records no reads, so `forget` never drops it: for one-off builds, not the preview."""
         self._entries[key] = (value, frozenset())
 
     def forget(self, changed: set[Key]) -> None:

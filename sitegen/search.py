@@ -13,12 +13,12 @@ back to indexing whole pages.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from .buildcache import code_version, digest
 from .writer import link_tree
 
 INDEX = "pagefind"
@@ -39,10 +39,11 @@ def index_site(folder: Path, pages: list[str], languages: list[str], unchanged: 
     languages (each in its own folder) are `languages`, into ``folder/pagefind``.
 
     `unchanged` is a site whose pages have the same bytes as those in `folder` (it may have
-    had others): if it had no others, its index is taken as it is (linked, not copied), as
-    Pagefind would make the same index again.
+    had others): if it had no others and its index was made by this sitegen (its code and
+    Pagefind's version: `buildcache.code_version`) for the same languages, the index is taken
+    as it is (linked, not copied), as Pagefind would make the same index again.
     """
-    listed = hashlib.blake2b("\n".join(sorted(pages)).encode("utf-8", "surrogatepass")).hexdigest()
+    listed = digest(code_version(), repr(INDEXED), repr(languages), *sorted(pages)).hex()
     if unchanged is not None and _read(unchanged / INDEX / PAGES) == listed:
         link_tree(unchanged / INDEX, folder / INDEX)
         return

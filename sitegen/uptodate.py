@@ -6,7 +6,8 @@ the calendars' revisions are counted from, and sitegen's own code. `fingerprint`
 of them; after a build, `record` keeps the digest with what the build reported, and the next
 build with the same digest and the same output folder (its marker file not replaced since)
 reports that instead of building again. Without a fixed moment (``--now``) every build has
-its own inputs, as "upcoming" depends on the clock.
+its own inputs, as "upcoming" depends on the clock. Files changed in the output folder by
+hand are not noticed: the folder is sitegen's (`writer`), and ``--no-cache`` rebuilds it.
 """
 from __future__ import annotations
 
@@ -31,11 +32,18 @@ class BuildRecord:
 
 
 def fingerprint(root: Path, folders: Iterable[Path], settings: tuple) -> bytes:
-    """A digest of everything a build reads: the files in `folders`, `settings`, the git
-    state of `root` and sitegen's code."""
+    """A digest of what a build reads: the files in `folders` (through links, as the build
+    reads them), `settings`, the git state of `root` (`history.head_state`), and sitegen's code
+    and libraries (`buildcache.code_version`)."""
     parts = [code_version(), repr(settings), head_state(root) or b""]
     for folder in folders:
-        for directory, subfolders, files in os.walk(folder):
+        seen = set()
+        for directory, subfolders, files in os.walk(folder, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in seen:   # a link back up the tree: walked already
+                subfolders.clear()
+                continue
+            seen.add(real)
             subfolders.sort()
             for name in sorted(files):
                 path = os.path.join(directory, name)

@@ -15,12 +15,18 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _task: Callable[[Any], Any] | None = None   # the function the forked workers run (inherited)
+
+
+class WorkerDied(OSError):
+    """A worker was killed; what it was doing is lost (a system problem, as a full disk is)."""
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -54,9 +60,11 @@ def map_forked(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     gc.collect()
     gc.freeze()
     _task = function
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run, chunks, chunksize=1)
+    try:   # an executor, not a Pool: a worker killed (say, out of memory) fails the build
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run, chunks))
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process ended abruptly (was it out of memory?)") from None
     finally:
         _task = None
         gc.unfreeze()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ import sitegen.search
 import sitegen.sources
 from conftest import PROJECT, build_errors, build_ok, options
 from sitegen.pipeline import build
-from sitegen.workers import chunked, map_forked
+from sitegen.workers import WorkerDied, chunked, map_forked
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from generate import generate  # noqa: E402
@@ -190,3 +191,35 @@ def test_an_edit_rewrites_a_few_shards_of_the_cache_not_all(tmp_path):
     build_ok(root, cache_dir=cache)
     rewritten = [path for path in cache.glob("*/bodies/*.pickle") if shards.get(path) != path.stat().st_ino]
     assert 1 <= len(rewritten) <= 2   # the new body's shard, and the old one's, where it was dropped
+
+
+def test_an_edit_behind_a_linked_template_folder_is_seen(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    templates = root / "templates"
+    shutil.copytree(PROJECT / "templates", templates, ignore=shutil.ignore_patterns("static"))
+    shutil.copytree(PROJECT / "templates/static", tmp_path / "assets")
+    (templates / "static").symlink_to(tmp_path / "assets")
+    cache = root / ".sitegen-cache"
+    build_ok(root, templates_dir=templates, cache_dir=cache)
+    with open(tmp_path / "assets/calendar.js", "a", encoding="utf-8") as script:
+        script.write("// changed\n")
+    report = build_ok(root, templates_dir=templates, cache_dir=cache)
+    assert not report.unchanged
+    assert (root / "output/static/calendar.js").read_text(encoding="utf-8").endswith("// changed\n")
+
+
+def test_a_new_sitegen_makes_a_new_search_index(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    build_ok(root)
+    entry = root / "output/pagefind/pagefind-entry.json"
+    before = entry.stat().st_ino
+    monkeypatch.setattr(sitegen.search, "code_version", lambda: "another")
+    build_ok(root)
+    assert entry.stat().st_ino != before
+
+
+def test_a_killed_worker_fails_the_build_instead_of_hanging():
+    with pytest.raises(WorkerDied):
+        map_forked(lambda chunk: os.kill(os.getpid(), signal.SIGKILL), [[1], [2]], workers=2)

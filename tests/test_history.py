@@ -10,7 +10,7 @@ import pytest
 
 from conftest import options
 from sitegen.errors import Diagnostics
-from sitegen.history import event_revisions
+from sitegen.history import event_revisions, head_state
 from sitegen.pipeline import check
 from sitegen.records import Revision
 
@@ -369,3 +369,16 @@ def test_without_git_no_translation_is_called_outdated(tmp_path):
         (plain / relative).parent.mkdir(parents=True, exist_ok=True)
         (plain / relative).write_text(text, encoding="utf-8")
     assert outdated(plain) == []
+
+
+def test_deepening_a_shallow_clone_changes_the_state_builds_are_compared_by(repo, tmp_path):
+    """Revisions count the history a clone has; HEAD alone does not say how much that is."""
+    for day in (1, 2, 3):
+        repo.commit(at(day), moede__da=event(start=f"2026-02-{10 + day} 10:00"))
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone), cwd=tmp_path)
+    shallow = head_state(clone)
+    repo.git("fetch", "-q", "--deepen=2", cwd=clone)
+    assert head_state(clone) != shallow
+    assert head_state(clone).split(b"\0")[0] == shallow.split(b"\0")[0]   # the same HEAD
+    assert head_state(tmp_path / "nowhere") is None
