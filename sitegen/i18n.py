@@ -38,7 +38,24 @@ class Grouped:
     events: dict[str, Event]
     news: dict[str, NewsPost]
     pages: dict[str, Page]
-    facts: dict[tuple[str, str, str], Fact]  # (kind, slug, field) -> the fact and where it is written
+    facts: Mapping[tuple[str, str, str], Fact]  # (kind, slug, field) -> the fact and where it is written
+
+
+class ItemFacts(Mapping):
+    """The facts of every item by (kind, slug, field), kept in each item's own dict: merging
+    them into one would cost a pass over every fact at each of the preview's loads."""
+
+    def __init__(self, by_item: dict[tuple[str, str], dict[tuple[str, str, str], Fact]]):
+        self._by_item = by_item
+
+    def __getitem__(self, key: tuple[str, str, str]) -> Fact:
+        return self._by_item[key[:2]][key]
+
+    def __iter__(self):
+        return (key for facts in self._by_item.values() for key in facts)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._by_item.values()))
 
 
 def group_translations(translations: list[Translation], config: SiteConfig, diagnostics: Diagnostics,
@@ -54,11 +71,12 @@ def group_translations(translations: list[Translation], config: SiteConfig, diag
     by_item: dict[tuple[str, str], list[Translation]] = defaultdict(list)
     for translation in sorted(translations, key=lambda t: t.text.path):
         by_item[translation.kind, translation.slug].append(translation)
-    grouped = Grouped({}, {}, {}, {}, {})
+    facts_by_item: dict[tuple[str, str], dict[tuple[str, str, str], Fact]] = {}
+    grouped = Grouped({}, {}, {}, {}, ItemFacts(facts_by_item))
     for (kind, slug), group in sorted(by_item.items()):
         record, facts = cache.get((kind, slug), tuple(group), partial(_merge, kind, slug, group, config),
                                   diagnostics)
-        grouped.facts.update(facts)
+        facts_by_item[kind, slug] = facts
         if record is not None:
             getattr(grouped, kind)[slug] = record
     cache.forget_unseen()

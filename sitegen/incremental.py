@@ -57,6 +57,8 @@ class IncrementalBuild:
         self.renderer: JobRenderer | None = None
         self.setup: tuple | None = None
         self.jobs: list[OutputJob] = []
+        self.positions: dict[str, int] = {}   # each job's place in `jobs`
+        self.assets: list[str] = []           # the paths of the static jobs, rendered every time
         self.outputs: dict[str, Output] = {}
         self.readers: dict[Key, set[str]] = defaultdict(set)   # the files that read each key
         self.stamps: dict[str, tuple | None] = {}   # of the files of the last good build
@@ -113,6 +115,9 @@ class IncrementalBuild:
                       if path not in known or known[path].digest != outputs[path].digest]
             report = apply_changes(options.output_dir, writes, sorted(known.keys() - outputs.keys()))
         self._index(previous, outputs, [job.path for job in dirty])
+        if jobs is not self.jobs:
+            self.positions = {job.path: number for number, job in enumerate(jobs)}
+            self.assets = [job.path for job in jobs if job.kind == "static"]
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
         self.stamps = stamps
         self.markup.forget_unused()
@@ -124,8 +129,8 @@ class IncrementalBuild:
         assets (re-read, cheap); else also every new or changed job."""
         if jobs is not self.jobs or not previous:
             return [job for job in jobs if _dirty(job, previous.get(job.path), changed, plan_changed)]
-        paths = {path for key in changed for path in self.readers.get(key, ())}
-        return [job for job in jobs if job.kind == "static" or job.path in paths]
+        paths = {path for key in changed for path in self.readers.get(key, ())}.union(self.assets)
+        return [jobs[number] for number in sorted(self.positions[path] for path in paths)]
 
     def _index(self, previous: dict[str, Output], outputs: dict[str, Output], rendered: list[str]) -> None:
         """Bring `readers` up to date with the files rendered and removed."""

@@ -5,8 +5,11 @@ each kind of page depends on (and forgetting something), a job renders against `
 a stand-in for the `Site` that notes every record and index it hands out: ``("events",
 "kemi")`` for one event, ``("events",)`` for all of them, ``("now",)`` for a plain attribute.
 Site methods run on the stand-in too, so ``site.upcoming("kemi")`` records exactly the
-occurrences and events it looked at. `changed_keys` lists the keys whose values differ between
-the last build's site and a new one.
+occurrences and events it looked at. Finer keys keep an edit of one text from re-rendering the
+other languages' files: ``("events", KEYS)`` for which events there are, ``("events", "kemi",
+"facts")`` for a record read through `Site.facts`, ``("events", "kemi", "langs")`` and
+``("events", "kemi", "text", "fi")`` for its texts read through `Site.texts_of`.
+`changed_keys` lists the keys whose values differ between the last build's site and a new one.
 
 `Memo` keeps fragments that many files share (one meeting's VEVENT, the sorted list of
 networks) together with their reads: a file using a remembered fragment inherits them, and a
@@ -21,8 +24,9 @@ from typing import Any
 
 from .site import Site
 
-Key = tuple  # (site attribute,) or (site attribute, item key)
+Key = tuple  # (site attribute,) or (site attribute, item key), or finer: see above
 MISSING = object()
+KEYS = ("keys",)   # the item key that stands for the set of keys (no mapping has it as a key)
 
 
 class SiteReads:
@@ -49,6 +53,15 @@ class SiteReads:
             return found
         self.reads.add((name,))
         return value
+
+    def facts(self, kind: str, slug: str) -> Any:
+        """`Site.facts`, recorded as a read of the record's facts alone."""
+        self.reads.add((kind, slug, "facts"))
+        return getattr(self._site, kind)[slug]
+
+    def texts_of(self, kind: str, slug: str) -> Mapping:
+        """`Site.texts_of`, recording each text looked up (`TextsReads`)."""
+        return TextsReads(self, (kind, slug), getattr(self._site, kind)[slug].texts)
 
     @contextmanager
     def recording(self) -> Iterator[set[Key]]:
@@ -85,14 +98,18 @@ class MappingReads(Mapping):
         self._owner.reads.add((self._name,))
         return self._data
 
+    def _keys(self) -> dict:
+        self._owner.reads.add((self._name, KEYS))
+        return self._data
+
     def __iter__(self) -> Iterator:
-        return iter(self._whole())
+        return iter(self._keys())
 
     def __len__(self) -> int:
-        return len(self._whole())
+        return len(self._keys())
 
     def keys(self):
-        return self._whole().keys()
+        return self._keys().keys()
 
     def items(self):
         return self._whole().items()
@@ -101,9 +118,37 @@ class MappingReads(Mapping):
         return self._whole().values()
 
 
+class TextsReads(Mapping):
+    """An item's texts: a lookup records that language's text, anything else which languages
+    it is written in (`Mapping` makes `items` and `values` read both)."""
+
+    __slots__ = ("_owner", "_item", "_data")
+
+    def __init__(self, owner: SiteReads, item: tuple[str, str], data: dict):
+        self._owner, self._item, self._data = owner, item, data
+
+    def __getitem__(self, lang: str) -> Any:
+        self._owner.reads.add((*self._item, "text", lang))
+        return self._data[lang]
+
+    def _langs(self) -> dict:
+        self._owner.reads.add((*self._item, "langs"))
+        return self._data
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self._langs()
+
+    def __iter__(self) -> Iterator:
+        return iter(self._langs())
+
+    def __len__(self) -> int:
+        return len(self._langs())
+
+
 def changed_keys(old: Site, new: Site) -> set[Key]:
     """Every key whose value differs between two sites: each differing item of a mapping (and
-    the whole mapping), each differing plain attribute.
+    the whole mapping, and its keys if they differ) with the finer keys of a record with
+    texts, each differing plain attribute.
 
     The load hands back the very same objects for what did not change, so most items are
     told apart by identity, without comparing their values.
@@ -118,11 +163,34 @@ def changed_keys(old: Site, new: Site) -> set[Key]:
                      if (was := before.get(key, MISSING)) is not value and was != value]
             items += before.keys() - after.keys()
             changed.update((name, key) for key in items)
+            for key in items:
+                changed.update(_record_keys((name, key), before.get(key, MISSING), after.get(key, MISSING)))
             if items:
                 changed.add((name,))
+            if items and before.keys() != after.keys():
+                changed.add((name, KEYS))
         elif before != after:
             changed.add((name,))
     return changed
+
+
+def _record_keys(item: tuple, was: Any, now: Any) -> Iterator[Key]:
+    """The finer keys of a changed record with texts: its facts, its languages, each text."""
+    before, after = getattr(was, "texts", None), getattr(now, "texts", None)
+    if before is None and after is None:
+        return
+    before, after = before or {}, after or {}
+    if was is MISSING or now is MISSING or _facts(was) != _facts(now):
+        yield (*item, "facts")
+    if before.keys() != after.keys():
+        yield (*item, "langs")
+    for lang in before.keys() | after.keys():
+        if before.get(lang) != after.get(lang):
+            yield (*item, "text", lang)
+
+
+def _facts(record: Any) -> tuple:
+    return tuple(getattr(record, name) for name in record.__dataclass_fields__ if name != "texts")
 
 
 class Memo:

@@ -6,18 +6,17 @@ all records for each page.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import heapq
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .filecache import FileCache
 from .i18n import Grouped
-from .records import Event, Network, NewsPost, Page, Person, Revision
+from .records import Event, Network, NewsPost, Page, Person, Revision, Text
 from .recurrence import Occurrence, expand_all, window_around
 from .resolve import BodyLinks
 
@@ -42,10 +41,20 @@ class Site:
     window: tuple[dt.date, dt.date]      # the horizon series are expanded over
     body_links: BodyLinks                # links between content files, per text
     files: tuple[tuple[str, str], ...] = ()  # published as they are: (path in the site, source)
+    region_names: dict[str, str] = field(default_factory=dict)   # see `regions`
+
+    def facts(self, kind: str, slug: str) -> Network | Event | NewsPost | Page:
+        """An item's record, read for its facts, not its texts (`texts_of`): the preview then
+        renders again only the files that show a text an edit changed."""
+        return getattr(self, kind)[slug]
+
+    def texts_of(self, kind: str, slug: str) -> dict[str, Text]:
+        """An item's texts by language (each is a read of its own in the preview)."""
+        return getattr(self, kind)[slug].texts
 
     def revision(self, event: str) -> Revision:
         """The event's revision: from its history, its own `sequence`, or the build time."""
-        override = self.events[event].sequence
+        override = self.facts("events", event).sequence
         found = self.revisions.get(event, Revision(0, self.built_at))
         return Revision(override, found.last_modified) if override is not None else found
 
@@ -57,7 +66,7 @@ class Site:
         for occurrence in self._of(network):
             if not occurrence.ends_after(self.now) or occurrence.event in seen:
                 continue
-            if self.events[occurrence.event].recurrence:
+            if self.facts("events", occurrence.event).recurrence:
                 seen.add(occurrence.event)
             listed.append(occurrence)
         return listed
@@ -65,13 +74,13 @@ class Site:
     def past(self, network: str | None = None) -> list[Occurrence]:
         """Single meetings over at `now`, most recent first (series are listed as series)."""
         return [o for o in reversed(self._of(network))
-                if not o.ends_after(self.now) and not self.events[o.event].recurrence]
+                if not o.ends_after(self.now) and not self.facts("events", o.event).recurrence]
 
     def series(self, network: str | None = None) -> list[Event]:
         """Repeating meetings that have not ended, by slug."""
         slugs = self.events_by_network.get(network, ()) if network else sorted(self.events)
-        return [self.events[slug] for slug in slugs
-                if self.events[slug].recurrence and not self.series_ended(self.events[slug])]
+        events = [self.facts("events", slug) for slug in slugs]
+        return [event for event in events if event.recurrence and not self.series_ended(event)]
 
     def series_ended(self, event: Event) -> bool:
         """Whether a series' last meeting (by `until`) is over."""
@@ -99,13 +108,9 @@ class Site:
         """The occurrences starting in the month of `first` (by local date), in time order."""
         return list(self.occurrences_by_month.get((first.year, first.month), ()))
 
-    @functools.cached_property
-    def _regions(self) -> dict[str, str]:
-        return dict(sorted((region_slug(n.region), n.region) for n in self.networks.values() if n.region))
-
     def regions(self) -> dict[str, str]:
         """The regions networks name, by slug: {"paijat-hame": "Päijät-Häme"}."""
-        return self._regions
+        return self.region_names
 
     def networks_in(self, region: str) -> set[str]:
         return {slug for slug, n in self.networks.items() if n.region and region_slug(n.region) == region}
@@ -155,4 +160,6 @@ def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                 news_by_network={k: tuple(v) for k, v in news_by_network.items()},
                 revisions=revisions or {},
                 built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0),
-                body_links=body_links or {}, files=files)
+                body_links=body_links or {}, files=files,
+                region_names=dict(sorted((region_slug(n.region), n.region)
+                                         for n in grouped.networks.values() if n.region)))

@@ -126,6 +126,16 @@ def test_an_edit_renders_only_the_files_that_read_the_item(project):
     assert len(rendered) < len(everything) / 2
 
 
+
+def test_an_edit_of_one_text_renders_no_listing_of_the_other_languages(project):
+    """Finnish listings show the network's Finnish text, not the English one edited."""
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    apply(project, {"content/networks/kemi.en.md": lambda text: text.replace("Kemi network", "Kemi")})
+    rendered = set(session.rebuild().rendered)
+    assert {"en/networks/index.html", "en/events/index.html", "en/search/index.html"} <= rendered
+    assert rendered.isdisjoint({"fi/networks/index.html", "fi/events/index.html", "fi/search/index.html"})
+
 def age(root: Path) -> None:
     """Date every file an hour back: files written in the last two seconds are always read
     again, as their time stamps could hide a second write."""

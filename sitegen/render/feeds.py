@@ -24,6 +24,7 @@ from babel.support import Translations
 from ..dates import Dates
 from ..i18n import pick, pick_text
 from ..markup import Markup
+from ..reads import Memo
 from ..records import Event, Text
 from ..recurrence import Occurrence
 from ..site import Site
@@ -74,28 +75,36 @@ def news_feed(site: Site, urls: Urls, lang: str, translations: Translations, mar
 
 
 def meetings_feed(site: Site, urls: Urls, lang: str, translations: Translations,
-                  network: str | None = None) -> bytes:
-    """One entry per event with meetings still to come, most recently changed first."""
+                  network: str | None = None, memo: Memo | None = None) -> bytes:
+    """One entry per event with meetings still to come, most recently changed first.
+
+    Each event's entry is worked out once per language (`memo`): the site's feed has them all.
+    """
     _ = translations.gettext
     dates = Dates.for_language(translations, site.config, lang)
-    entries = []
+    memo = memo or Memo()
     slugs = site.events_by_network.get(network, ()) if network else sorted(site.events)
-    for slug in slugs:
-        event = site.events[slug]
-        coming = [o for o in site.occurrences_of(slug) if o.ends_after(site.now)]
-        if not coming:
-            continue
-        url, text = urls.item_for("events", slug, event.texts, lang)
-        entries.append(Entry(
-            id=urls.absolute(url), title=_event_title(event, coming[0], text, _),
-            link=urls.absolute(url), lang=text.lang,
-            updated=site.revision(slug).last_modified,
-            summary=_when_and_where(event, coming[0], dates, _)))
-    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+
+    def entry(slug: str) -> Entry | None:
+        return memo.get(site, ("meetings entry", lang, slug),
+                        lambda: _meetings_entry(site, urls, lang, slug, dates, _))
+    entries = sorted(filter(None, map(entry, slugs)), key=lambda e: (e.updated, e.id), reverse=True)
     title, page = _title_and_page(site, urls, lang, network, _("%(name)s – meetings"),
                                   _("%(site)s – meetings"), "events")
     return _feed(site, urls, lang, title, urls.meetings_feed(lang, network), page,
                  entries[:LIMIT])
+
+
+def _meetings_entry(site: Site, urls: Urls, lang: str, slug: str, dates: Dates, _) -> Entry | None:
+    """The event's entry: its next meeting (None if it has none to come)."""
+    event = site.facts("events", slug)
+    coming = [o for o in site.occurrences_of(slug) if o.ends_after(site.now)]
+    if not coming:
+        return None
+    url, text = urls.item_for("events", slug, site.texts_of("events", slug), lang)
+    return Entry(id=urls.absolute(url), title=_event_title(event, coming[0], text, _),
+                 link=urls.absolute(url), lang=text.lang, updated=site.revision(slug).last_modified,
+                 summary=_when_and_where(event, coming[0], dates, _))
 
 
 def _title_and_page(site: Site, urls: Urls, lang: str, network: str | None, per_network: str,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from collections.abc import Iterable
 
 from babel.support import Translations
 from icalendar import Calendar, Timezone, vText
@@ -82,18 +83,15 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations, m
         described = pick(config.description, lang, config)
         description = described[0] if described else None
         uid = f"calendar-{lang}@{urls.domain}"
-        occurrences = list(site.occurrences)
     else:
         if network:
             text = pick_text(site.networks[network].texts, lang, config)
-            title, description, networks = text.title, text.summary, {network}
+            title, description = text.title, text.summary
             uid = f"calendar-{lang}-network-{network}@{urls.domain}"
         else:
-            title, description, networks = site.regions()[region], None, site.networks_in(region)
+            title, description = site.regions()[region], None
             uid = f"calendar-{lang}-region-{region}@{urls.domain}"
         name = _("%(name)s – meetings") % {"name": title}
-        occurrences = [o for network_slug in sorted(networks)
-                       for o in site.occurrences_by_network.get(network_slug, ())]
     calendar = _calendar(lang)
     # NAME through vText: icalendar's `name=` writes it without TEXT escaping.
     calendar.add("NAME", vText(name))
@@ -105,8 +103,20 @@ def render_feed(site: Site, urls: Urls, lang: str, translations: Translations, m
     calendar.add("X-PUBLISHED-TTL", "PT12H")   # a timedelta here would be written "12:00:00"
     calendar.add("UID", uid)
     writer = VEventWriter(site, urls, lang, translations, memo)
-    kept = [o for o in occurrences if writer.in_feed(o)]
-    return _finish(calendar, writer, kept)
+    return _finish(calendar, writer, memo.get(site, ("feed", network, region),
+                                              lambda: _feed_occurrences(site, writer, network, region)))
+
+
+def _feed_occurrences(site: Site, writer: VEventWriter, network: str | None, region: str | None
+                      ) -> list[Occurrence]:
+    """The occurrences a feed holds, in its order: the same in every language."""
+    if network is None and region is None:
+        occurrences: Iterable[Occurrence] = site.occurrences
+    else:
+        networks = {network} if network else site.networks_in(region)
+        occurrences = [o for network_slug in sorted(networks)
+                       for o in site.occurrences_by_network.get(network_slug, ())]
+    return sorted((o for o in occurrences if writer.in_feed(o)), key=writer.order)
 
 
 def render_occurrence(site: Site, urls: Urls, lang: str, translations: Translations, memo: Memo,
@@ -145,13 +155,13 @@ def _calendar(lang: str) -> Calendar:
 
 
 def _finish(calendar: Calendar, writer: VEventWriter, occurrences: list[Occurrence]) -> bytes:
-    """The calendar's properties, the zones its VEVENTs use, then the VEVENTs ordered by
-    (DTSTART in UTC, UID).
+    """The calendar's properties, the zones its VEVENTs use, then the VEVENTs (in the order
+    of `VEventWriter.order`: by DTSTART in UTC, then UID).
 
     Each VEVENT is serialised once per build and language (a meeting is in many feeds) and
     the calendar is joined from the pieces, as `Calendar.to_ical` would join them.
     """
-    vevents = [writer.vevent_ical(occurrence) for occurrence in sorted(occurrences, key=writer.order)]
+    vevents = [writer.vevent_ical(occurrence) for occurrence in occurrences]
     tzids = sorted(set().union(*(tzids for _, tzids in vevents)))
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
     return b"".join([head, *map(vtimezone, tzids), *(ical for ical, _ in vevents), b"END:VCALENDAR", end])
@@ -170,14 +180,15 @@ class VEventWriter:
     def order(self, occurrence: Occurrence) -> tuple[dt.datetime, str]:
         """Where the VEVENT goes in a feed: by DTSTART in UTC, then UID (once per build)."""
         def compute() -> tuple[dt.datetime, str]:
-            zone = zoneinfo.ZoneInfo(self.site.events[occurrence.event].timezone)
+            zone = zoneinfo.ZoneInfo(self.site.facts("events", occurrence.event).timezone)
             return _instant(occurrence.start, zone).astimezone(dt.UTC), occurrence_uid(occurrence, self.urls)
         return self.memo.get(self.site, ("order", occurrence), compute)
 
     def in_feed(self, occurrence: Occurrence) -> bool:
         """`in_feed`, worked out once per build: every feed asks."""
         return self.memo.get(self.site, ("in feed", occurrence),
-                             lambda: in_feed(occurrence, self.site.events[occurrence.event], self.site.now))
+                             lambda: in_feed(occurrence, self.site.facts("events", occurrence.event),
+                                             self.site.now))
 
     def vevent_ical(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
         """The VEVENT as written in a calendar, and the TZIDs it uses."""
@@ -193,8 +204,8 @@ class VEventWriter:
         return vevent.to_ical(), frozenset(holder.get_missing_tzids())
 
     def vevent(self, occurrence: Occurrence) -> VEvent:
-        event = self.site.events[occurrence.event]
-        text = pick_text(event.texts, self.lang, self.site.config)
+        event = self.site.facts("events", occurrence.event)
+        text = pick_text(self.site.texts_of("events", event.slug), self.lang, self.site.config)
         revision = self.site.revision(event.slug)
         stamp = revision.last_modified.astimezone(dt.UTC).replace(microsecond=0)
         start, end = span(occurrence.start, occurrence.end)

@@ -55,7 +55,7 @@ class JobRenderer:
             "atom-news": lambda job, site: news_feed(site, urls, job.lang, self.catalogs[job.lang],
                                                      markup, job.slug),
             "atom-meetings": lambda job, site: meetings_feed(site, urls, job.lang, self.catalogs[job.lang],
-                                                             job.slug),
+                                                             job.slug, self.memo),
             "ics-feed": lambda job, site: render_feed(site, urls, job.lang, self.catalogs[job.lang],
                                                       self.memo, network=job.slug, region=job.key),
             "ics-event": lambda job, site: render_occurrence(site, urls, job.lang, self.catalogs[job.lang],

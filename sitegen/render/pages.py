@@ -10,7 +10,7 @@ from ..recurrence import Occurrence
 from ..urls import NEWS_PER_PAGE, page_count
 from .calendar import calendar_page, month_page
 from .jsonld import event_data, network_data, script_tag, series_data
-from .views import ItemLink, Views
+from .views import ItemLink, Meeting, Views
 
 HOME_LIMIT = 5
 
@@ -26,6 +26,17 @@ class PageRenderer(Views):
         """
         context = getattr(self, "_" + kind.replace("-", "_"))(slug, key)
         return self.env.get_template(f"{kind}.html").render(context).encode("utf-8")
+
+    def _picked(self, which: str, network: str | None) -> list:
+        """The site's `upcoming`, `series` or `past` (of the site or a network): picked once per
+        build for every language, as each pick reads every event."""
+        pick = getattr(self.site, which)
+        return self.memo.get(self.site, ("picked", which, network), lambda: pick(network))
+
+    def _meetings(self, network: str | None) -> dict[str, list[Meeting]]:
+        return {"upcoming": [self.meeting(o) for o in self._picked("upcoming", network)],
+                "series": [self.meeting_series(e.slug) for e in self._picked("series", network)],
+                "past": [self.meeting(o) for o in self._picked("past", network)]}
 
     # -- page kinds -------------------------------------------------------------------------
 
@@ -62,7 +73,7 @@ class PageRenderer(Views):
         site_title = pick(self.config.title, self.lang, self.config)[0]
         # The language choice is the default for visitors of no listed language.
         return {**self.page(site_title, self.urls.home(self.lang), x_default=self.urls.root()),
-                "upcoming": [self.meeting(o) for o in self.site.upcoming()[:HOME_LIMIT]],
+                "upcoming": [self.meeting(o) for o in self._picked("upcoming", None)[:HOME_LIMIT]],
                 "news": [self.link("news", p.slug) for p in self.site.latest_news()[:HOME_LIMIT]],
                 "networks": self.networks_list(), "searchable": False}
 
@@ -72,9 +83,7 @@ class PageRenderer(Views):
 
     def _events(self, slug: None, key: None) -> dict[str, Any]:
         return {**self.page(self.gettext("Meetings"), self.urls.section(self.lang, "events")),
-                "upcoming": [self.meeting(o) for o in self.site.upcoming()],
-                "series": [self.meeting_series(e) for e in self.site.series()],
-                "past": [self.meeting(o) for o in self.site.past()], "searchable": False}
+                **self._meetings(None), "searchable": False}
 
     def _news(self, network: str | None, key: str) -> dict[str, Any]:
         """One page of the news listing, of the whole site or (all on one page) of a network."""
@@ -112,9 +121,7 @@ class PageRenderer(Views):
                 "jsonld": script_tag(network_data(self.site, self.urls, self.lang, network)),
                 "subscribe": self.subscribe_links(self.urls.calendar_feed(self.lang, slug), text.title),
                 "contacts": [self.contact(p) for p in network.contacts],
-                "upcoming": [self.meeting(o) for o in self.site.upcoming(slug)],
-                "series": [self.meeting_series(e) for e in self.site.series(slug)],
-                "past": [self.meeting(o) for o in self.site.past(slug)],
+                **self._meetings(slug),
                 "news": [self.link("news", p.slug) for p in self.site.latest_news(slug)]}
 
     def _event(self, slug: str, key: None) -> dict[str, Any]:

@@ -6,13 +6,15 @@ lookups and fallbacks. `Views` builds them; `pages` and `calendar` compose them 
 """
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
 from babel.support import Translations
+from markupsafe import Markup as Html
 from markupsafe import escape
 
 from ..calendar_links import google_subscribe_url, outlook_subscribe_urls, webcal_url
@@ -40,9 +42,10 @@ class ItemLink:
 @dataclass(frozen=True, slots=True)
 class Meeting:
     occurrence: Occurrence | None   # None: a series whose dates are not known
-    event: Event
+    event: Event                     # for its facts: its texts are read through `link`
     link: ItemLink
     network: ItemLink | None
+    series: bool = False   # the series as a whole (`Views.meeting_series`), not one of its dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,12 @@ class Alternate:
 
 
 class Views:
-    """Builds the values pages of one language show."""
+    """Builds the values pages of one language show, and the list items many pages share.
+
+    The templates' `meeting_items` and `link_items` hand back each item's HTML rendered once
+    per language (by `_macros.html`) and kept in the memo: a listing of every meeting is
+    then a join, and one edit renders again only the items it touched.
+    """
 
     def __init__(self, site: Site, env: jinja2.Environment, translations: Translations,
                  lang: str, urls: Urls, markup: Markup, catalogs: dict[str, Translations], memo: Memo):
@@ -72,11 +80,12 @@ class Views:
         self.catalogs = catalogs  # every language's, for the pages that speak them all
         self.config = site.config
         self.dates = Dates.for_language(translations, site.config, lang)
+        env.globals.update(meeting_items=self.meeting_items, link_items=self.link_items)
 
     def link(self, kind: str, slug: str) -> ItemLink:
         """A link to the item (worked out once per language: listings link every item)."""
         def compute() -> ItemLink:
-            url, text = self.urls.item_for(kind, slug, getattr(self.site, kind)[slug].texts, self.lang)
+            url, text = self.urls.item_for(kind, slug, self.site.texts_of(kind, slug), self.lang)
             return ItemLink(url, text.title, text.summary, text.lang, text.draft)
         return self.memo.get(self.site, ("link", self.lang, kind, slug), compute)
 
@@ -89,7 +98,7 @@ class Views:
     def meeting(self, occurrence: Occurrence) -> Meeting:
         """An occurrence for a listing, linked to its own page (a series' meeting has one)."""
         def compute() -> Meeting:
-            event = self.site.events[occurrence.event]
+            event = self.site.facts("events", occurrence.event)
             network = self.link("networks", event.network) if event.network else None
             link = self.link("events", event.slug)
             if event.recurrence:
@@ -98,11 +107,37 @@ class Views:
             return Meeting(occurrence, event, link, network)
         return self.memo.get(self.site, ("meeting", self.lang, occurrence), compute)
 
-    def meeting_series(self, event: Event) -> Meeting:
+    def meeting_series(self, slug: str) -> Meeting:
         """A series for a listing: its next meeting if its dates are known."""
-        upcoming = [o for o in self.site.occurrences_of(event.slug) if o.ends_after(self.site.now)]
-        network = self.link("networks", event.network) if event.network else None
-        return Meeting(upcoming[0] if upcoming else None, event, self.link("events", event.slug), network)
+        def compute() -> Meeting:
+            event = self.site.facts("events", slug)
+            upcoming = [o for o in self.site.occurrences_of(slug) if o.ends_after(self.site.now)]
+            network = self.link("networks", event.network) if event.network else None
+            return Meeting(upcoming[0] if upcoming else None, event, self.link("events", slug), network,
+                           series=True)
+        return self.memo.get(self.site, ("series", self.lang, slug), compute)
+
+    @functools.cached_property
+    def _macros(self) -> Any:
+        return self.env.get_template("_macros.html").module
+
+    def meeting_items(self, meetings: Iterable[Meeting], show_network: bool, time_only: bool) -> Html:
+        """The ``<li>`` of each meeting. An item is keyed by what it shows and made again from
+        it, so that the item keeps (and a page using it inherits) what the meeting read."""
+        def item(m: Meeting) -> Html:
+            which = m.event.slug if m.series else m.occurrence
+            again = functools.partial(self.meeting_series if m.series else self.meeting, which)
+            return self.memo.get(self.site, ("meeting item", self.lang, m.series, which, show_network,
+                                             time_only),
+                                 lambda: self._macros.meeting_item(again(), show_network, time_only))
+        return Html("".join(map(item, meetings)))   # the items are HTML already
+
+    def link_items(self, links: Iterable[ItemLink]) -> Html:
+        """The ``<li>`` of each link, keyed by the link itself: it is all the item shows."""
+        def item(link: ItemLink) -> Html:
+            return self.memo.get(self.site, ("link item", self.lang, link),
+                                 lambda: self._macros.link_item(link))
+        return Html("".join(map(item, links)))
 
     def contact(self, person_id: str, networks: tuple[ItemLink, ...] = ()) -> Contact:
         person = self.site.people[person_id]
@@ -173,7 +208,7 @@ def body_html(site: Site, urls: Urls, markup: Markup, text: Text, lang: str) -> 
         if kind == "people":
             url = f"{urls.section(lang, 'contacts')}#{item}"
         else:
-            url = urls.item_for(kind, item, getattr(site, kind)[item].texts, lang)[0]
+            url = urls.item_for(kind, item, site.texts_of(kind, item), lang)[0]
             url += f"#{fragment}" if fragment else ""
         html = html.replace(f'href="{escape(target)}"', f'href="{escape(url)}"')
     return html
