@@ -87,8 +87,10 @@ def calendar_page(renderer: Views, network: str | None, region: str | None) -> d
             "later_months": [(month, urls.calendar_month(lang, f"{month:%Y-%m}")) for month in later_months],
             "subscribe": renderer.subscribe_links(feed, title),
             "month_url": urls.calendar_month(lang, f"{today:%Y-%m}"),
-            "network_filters": [(slug, link, urls.calendar(link.lang, slug))
-                                for slug, link in renderer.networks_by_title()],
+            # Every network on the calendars of the site and its regions; a network's own calendar
+            # links to those (a list of every network on every network's page grows as N²).
+            "network_filters": [] if network else [(slug, link, urls.calendar(link.lang, slug))
+                                                   for slug, link in renderer.networks_by_title()],
             "region_filters": [(slug, name, urls.calendar_region(lang, slug))
                                for slug, name in site.regions().items()],
             "all_url": urls.calendar(lang), "searchable": False}

@@ -87,7 +87,10 @@ class PageRenderer(Views):
 
     def _news(self, network: str | None, key: str) -> dict[str, Any]:
         """One page of the news listing, of the whole site or (all on one page) of a network."""
-        number, posts = int(key), self.site.latest_news(network)
+        number = int(key)
+        # The whole site's news are sorted once for all its pages, not once per page.
+        posts = (self.site.latest_news(network) if network else
+                 self.memo.get(self.site, ("latest news",), self.site.latest_news))
         pages = 1 if network else page_count(len(posts))
         if not network:
             posts = posts[(number - 1) * NEWS_PER_PAGE:number * NEWS_PER_PAGE]
