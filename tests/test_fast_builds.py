@@ -46,6 +46,14 @@ def project(request, tmp_path) -> Path:
     return root
 
 
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A project holding a copy of the sample content."""
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "content", root / "content")
+    return root
+
+
 def fail(*args, **kwargs):
     raise AssertionError("computed again although the cache holds it")
 
@@ -73,9 +81,8 @@ def test_a_damaged_cache_is_ignored(project):
     assert files_of(project / "second") == files_of(project / "first")
 
 
-def test_a_new_sitegen_starts_an_empty_cache(tmp_path, monkeypatch):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
+def test_a_new_sitegen_starts_an_empty_cache(sample, monkeypatch):
+    root = sample
     cache = root / ".sitegen-cache"
     build_ok(root, cache_dir=cache)
     monkeypatch.setattr(sitegen.buildcache, "code_version", lambda: "another")
@@ -93,9 +100,8 @@ def test_a_build_with_nothing_changed_writes_nothing(project):
     assert stats_of(project / "output") == before
 
 
-def test_after_an_edit_only_the_changed_files_are_written(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
+def test_after_an_edit_only_the_changed_files_are_written(sample):
+    root = sample
     cache = root / ".sitegen-cache"
     build_ok(root, cache_dir=cache)
     before, old = stats_of(root / "output"), files_of(root / "output")
@@ -112,17 +118,6 @@ def test_after_an_edit_only_the_changed_files_are_written(tmp_path):
     assert rewritten == changed | {".sitegen-output"}
 
 
-def test_an_unchanged_site_keeps_its_search_index(tmp_path, monkeypatch):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
-    build_ok(root)
-    entry = root / "output/pagefind/pagefind-entry.json"
-    before = entry.stat().st_ino
-    monkeypatch.setattr(sitegen.search, "subprocess", SimpleNamespace(run=fail))   # nor Pagefind
-    build_ok(root)
-    assert entry.stat().st_ino == before
-
-
 def test_a_warning_is_reported_again_when_nothing_changed(make_site):
     root = make_site({"content/people/milla.yaml": "name: Milla\nphone: '+450 3017 7804'\n"})
     cache = root / ".sitegen-cache"
@@ -134,9 +129,8 @@ def test_a_warning_is_reported_again_when_nothing_changed(make_site):
     assert build_errors(root, cache_dir=cache, strict=True)
 
 
-def test_without_a_fixed_moment_every_build_builds(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
+def test_without_a_fixed_moment_every_build_builds(sample):
+    root = sample
     cache = root / ".sitegen-cache"
     build(options(root, cache_dir=cache, now=None))
     assert not build(options(root, cache_dir=cache, now=None)).unchanged
@@ -193,9 +187,8 @@ def test_an_edit_rewrites_a_few_shards_of_the_cache_not_all(tmp_path):
     assert 1 <= len(rewritten) <= 2   # the new body's shard, and the old one's, where it was dropped
 
 
-def test_an_edit_behind_a_linked_template_folder_is_seen(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
+def test_an_edit_behind_a_linked_template_folder_is_seen(sample, tmp_path):
+    root = sample
     templates = root / "templates"
     shutil.copytree(PROJECT / "templates", templates, ignore=shutil.ignore_patterns("static"))
     shutil.copytree(PROJECT / "templates/static", tmp_path / "assets")
@@ -209,15 +202,18 @@ def test_an_edit_behind_a_linked_template_folder_is_seen(tmp_path):
     assert (root / "output/static/calendar.js").read_text(encoding="utf-8").endswith("// changed\n")
 
 
-def test_a_new_sitegen_makes_a_new_search_index(tmp_path, monkeypatch):
-    root = tmp_path / "site"
-    shutil.copytree(PROJECT / "content", root / "content")
-    build_ok(root)
-    entry = root / "output/pagefind/pagefind-entry.json"
+@pytest.mark.parametrize(("name", "value", "kept"), [
+    ("subprocess", SimpleNamespace(run=fail), True),   # the same pages: Pagefind must not run
+    ("code_version", lambda: "another", False),        # another sitegen: a new index
+])
+def test_the_search_index_is_kept_for_the_same_pages_from_the_same_sitegen(sample, monkeypatch, name,
+                                                                           value, kept):
+    build_ok(sample)
+    entry = sample / "output/pagefind/pagefind-entry.json"
     before = entry.stat().st_ino
-    monkeypatch.setattr(sitegen.search, "code_version", lambda: "another")
-    build_ok(root)
-    assert entry.stat().st_ino != before
+    monkeypatch.setattr(sitegen.search, name, value)
+    build_ok(sample)
+    assert (entry.stat().st_ino == before) is kept
 
 
 def test_a_killed_worker_fails_the_build_instead_of_hanging():
