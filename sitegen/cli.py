@@ -174,19 +174,20 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--strict", action="store_true", help="treat warnings as errors")
     site.add_argument("--drafts", action="store_true",
                       help="include drafts and texts whose publish_date is still to come")
+    work = argparse.ArgumentParser(add_help=False)   # how the build and the preview's first build run
+    work.add_argument("--jobs", type=_positive, metavar="N",
+                      help="processes to convert and render with (default: $SITEGEN_WORKERS, "
+                      "else one per core)")
+    work.add_argument("--no-cache", action="store_true",
+                      help="neither read nor write the cache of earlier builds (ROOT/.sitegen-cache)")
     parser = argparse.ArgumentParser(prog="sitegen", description="Build the networks' website.")
     commands = parser.add_subparsers(dest="command")
-    build_cmd = commands.add_parser("build", parents=[site],
+    build_cmd = commands.add_parser("build", parents=[site, work],
                                     help="render content/ and templates/ into output/")
     build_cmd.add_argument("--output", help="the output folder (default: ROOT/output)")
     build_cmd.add_argument("--base-url", default=os.environ.get("SITEGEN_BASE_URL") or None,
                            help="the URL the site is published at (default: $SITEGEN_BASE_URL, "
                            "else site.yaml's base_url)")
-    build_cmd.add_argument("--jobs", type=_positive, metavar="N",
-                           help="processes to convert and render with (default: $SITEGEN_WORKERS, "
-                           "else one per core)")
-    build_cmd.add_argument("--no-cache", action="store_true",
-                           help="neither read nor write the cache of earlier builds (ROOT/.sitegen-cache)")
     build_cmd.add_argument("--timings", action="store_true", help="print the seconds each stage took")
     check_cmd = commands.add_parser("check", parents=[site],
                                     help="report every problem in the content; write nothing")
@@ -199,7 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("kind", choices=KINDS)
     new_cmd.add_argument("slug", help="the item's name in URLs: lowercase a-z, 0-9 and hyphens")
     new_cmd.add_argument("--lang", help="the language it is written in (not for a person)")
-    serve_cmd = commands.add_parser("serve", parents=[site],
+    serve_cmd = commands.add_parser("serve", parents=[site, work],
                                     help="preview the site, rebuilding and reloading on every change")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve_cmd.add_argument("--port", type=int, default=8000, help="the port (default 8000)")

@@ -10,6 +10,10 @@ entry changed. A change to what every file reads (templates, interface catalogs,
 the build's moment) renders everything. Only files whose bytes differ are written, each
 atomically; the session's first build streams its files to the folder, later ones hold theirs
 until they are known to be good.
+
+The session's first build is a full one: it parses and converts on every core, taking what
+earlier builds left in the cache (`buildcache`), and leaves its own results there. Then the
+cache's tables are let go of: the session keeps what it needs in memory.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .buildcache import BuildCache
 from .errors import BuildFailed, Diagnostics
 from .filecache import LoadCache, scan
 from .i18n import LOCALE_DIR
@@ -29,6 +34,7 @@ from .reads import Key, SiteReads, changed_keys
 from .render.jobs import JobRenderer, render_all
 from .site import Site
 from .urls import Urls
+from .workers import worker_count
 from .writer import apply_changes, update_site
 
 
@@ -51,8 +57,10 @@ class IncrementalBuild:
 
     def __init__(self, options: BuildOptions):
         self.options = options
-        self.cache = LoadCache()
-        self.markup = Markup()  # converted bodies, kept from one rebuild to the next
+        self.workers = worker_count(options.workers)
+        self.stored: BuildCache | None = BuildCache(options.cache_dir)   # until the first good build
+        self.cache = LoadCache(sources=self.stored.table("sources"))
+        self.markup = Markup(self.stored.table("bodies"))  # converted bodies, kept between rebuilds
         self.site: Site | None = None
         self.renderer: JobRenderer | None = None
         self.setup: tuple | None = None
@@ -70,7 +78,7 @@ class IncrementalBuild:
         if stamps == self.stamps and None not in stamps.values():
             return Changes((), (), ())   # not one file was written since the last good build
         self.cache.scanned(stamps)
-        site = load_site(options, diagnostics, self.markup, self.cache)
+        site = load_site(options, diagnostics, self.markup, self.cache, self.workers)
         urls = Urls(site.config)
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
@@ -121,7 +129,15 @@ class IncrementalBuild:
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
         self.stamps = stamps
         self.markup.forget_unused()
+        if self.stored is not None:
+            self._let_go_of_cache()
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
+
+    def _let_go_of_cache(self) -> None:
+        """Save what the first build computed for later builds and sessions, then let go of
+        the tables (every parsed file of the site): the session keeps its own results."""
+        self.stored.save()
+        self.stored = self.cache.sources = self.markup.store = None
 
     def _dirty(self, jobs: list[OutputJob], previous: dict[str, Output], changed: set[Key],
                plan_changed: bool) -> list[OutputJob]:

@@ -63,7 +63,7 @@ class Markup:
 
     Keyed by the body itself, not a digest: a string keeps its hash, so looking up an
     unchanged body again costs next to nothing. A `store` (`buildcache`) keeps the results
-    from one build to the next, by digest.
+    from one build to the next, by digest; it may be let go of (None) once a build is done.
     """
 
     def __init__(self, store: Table | None = None) -> None:
@@ -72,7 +72,7 @@ class Markup:
         self._cache: dict[str, str] = {}
         self._used: set[str] = set()
         self._text: dict[str, str] = {}
-        self._store = store or Table(None)
+        self.store = store
 
     def to_html(self, body: str) -> str:
         """Return the sanitised HTML of a Markdown body."""
@@ -81,7 +81,7 @@ class Markup:
             html = self._stored(body)
             if html is None:
                 html = self._cache[body] = self._convert([body])[0]
-                self._store.put(digest(body), html)
+                self._keep(body, html)
         self._used.add(body)
         return html
 
@@ -102,13 +102,17 @@ class Markup:
         for chunk, converted in zip(chunks, map_forked(self._convert, chunks, workers), strict=True):
             for body, html in zip(chunk, converted, strict=True):
                 self._cache[body] = html
-                self._store.put(digest(body), html)
+                self._keep(body, html)
 
     def _stored(self, body: str) -> str | None:
-        html = self._store.get(digest(body))
+        html = self.store.get(digest(body)) if self.store is not None else None
         if html is not None:
             self._cache[body] = html
         return html
+
+    def _keep(self, body: str, html: str) -> None:
+        if self.store is not None:
+            self.store.put(digest(body), html)
 
     def _convert(self, bodies: Sequence[str]) -> list[str]:
         converted = []

@@ -41,6 +41,15 @@ def test_content_errors_exit_1_and_are_printed_with_file_and_line(make_site, cap
     ]
 
 
+def test_the_cache_is_kept_beside_the_content_unless_no_cache_is_given(make_site):
+    root = make_site({"content/pages/about.en.md": "---\ntitle: About\n---\nText.\n"})
+    assert run_main(root, "--no-cache", "--jobs", "1") == 0
+    assert not (root / ".sitegen-cache").exists()
+    assert run_main(root, "--jobs", "2") == 0
+    assert [table.name for table in sorted((root / ".sitegen-cache").glob("*/*"))] == [
+        "bodies", "builds", "sources"]
+
+
 def test_configuration_errors_exit_2(make_site, capsys):
     root = make_site({}, site_yaml="title: x\n")
     assert run_main(root) == 2

@@ -223,6 +223,7 @@ def test_serve_shows_an_edit_without_a_restart(make_site):
     try:
         url = f"http://127.0.0.1:{port}/fi/tietoa/"
         assert "Tietoa" in (wait_for(lambda: fetch(url)) or "")
+        assert (root / ".sitegen-cache").is_dir()  # left for builds and later sessions
         (root / "content/pages/tietoa.fi.md").write_text("---\ntitle: Meistä\n---\n", encoding="utf-8")
         assert wait_for(lambda: "Meistä" in (fetch(url) or ""))
         (root / "content/pages/uusi.fi.md").write_text("---\ntitle: Uusi sivu\n---\n", encoding="utf-8")

@@ -18,6 +18,7 @@ import sitegen.markup
 import sitegen.search
 import sitegen.sources
 from conftest import PROJECT, build_errors, build_ok, options
+from sitegen.devserver import Preview
 from sitegen.pipeline import build
 from sitegen.workers import WorkerDied, chunked, map_forked
 
@@ -66,10 +67,41 @@ def test_parallel_and_cached_builds_give_the_bytes_of_the_plain_build(project, m
     assert files_of(project / "parallel") == plain
     assert {path.name for path in next(cache.iterdir()).iterdir()} == {"bodies", "sources", "builds"}
     # A build with the cache in place parses no file and converts no body again.
-    monkeypatch.setattr(sitegen.markup.Markup, "_convert", fail)
-    monkeypatch.setattr(sitegen.sources, "_parse", fail)
+    never_computed(monkeypatch)
     build_ok(project, output_dir=project / "cached", workers=3, cache_dir=cache)
     assert files_of(project / "cached") == plain
+
+
+def never_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitegen.markup.Markup, "_convert", fail)
+    monkeypatch.setattr(sitegen.sources, "_parse", fail)
+
+
+def test_the_preview_starts_from_a_builds_cache_and_lets_go_of_it(project, monkeypatch):
+    cache = project / ".sitegen-cache"
+    build_ok(project, cache_dir=cache)
+    session = Preview(options(project, output_dir=project / "preview", cache_dir=cache, workers=3))
+    with monkeypatch.context() as patched:
+        never_computed(patched)
+        assert session.rebuild().ok
+    # The session keeps what it needs itself, not the tables of every parsed file.
+    assert session.build.cache.sources is None and session.build.markup.store is None
+    # An edit is converted in memory, and the cache is left as the build wrote it.
+    shards = {path: path.read_bytes() for path in cache.rglob("*.pickle")}
+    news = sorted((project / "content/news").glob("*.md"))[0]
+    news.write_text(news.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert session.rebuild().ok
+    slug, lang, _ = news.name[len("yyyy-mm-dd-"):].split(".")
+    page = project / f"preview/{lang}/news/{slug}/index.html"
+    assert "One more line." in page.read_text(encoding="utf-8")
+    assert {path: path.read_bytes() for path in cache.rglob("*.pickle")} == shards
+
+
+def test_a_build_starts_from_the_cache_the_preview_left(project, monkeypatch):
+    cache = project / ".sitegen-cache"
+    assert Preview(options(project, output_dir=project / "preview", cache_dir=cache, workers=3)).rebuild().ok
+    never_computed(monkeypatch)
+    build_ok(project, cache_dir=cache, workers=3)
 
 
 def test_a_damaged_cache_is_ignored(project):
