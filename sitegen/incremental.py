@@ -8,18 +8,19 @@ and renders only the files that read one of those; when files were added or remo
 edit changes the plan, it plans again and also renders the files that are new or whose plan
 entry changed. A change to what every file reads (templates, interface catalogs, site.yaml,
 the build's moment) renders everything. Only files whose bytes differ are written, each
-atomically; the session's first build streams its files to the folder, later ones hold theirs
-until they are known to be good.
+atomically; the session's first build writes its files straight to the folder, later ones
+hold theirs until they are known to be good.
 
-The session's first build is a full one: it parses and converts on every core, taking what
-earlier builds left in the cache (`buildcache`), and leaves its own results there. Then the
-cache's tables are let go of: the session keeps what it needs in memory.
+The session's first build is a full one: it parses, converts and renders on every core (the
+workers send back what each file read), taking what earlier builds left in the cache
+(`buildcache`) and leaving its own results there. Then the cache's tables are let go of: the
+session keeps what it needs in memory.
 """
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,11 +32,11 @@ from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
 from .plan import OutputJob, plan_site, replans
 from .reads import Key, SiteReads, changed_keys
-from .render.jobs import JobRenderer, render_all
+from .render.jobs import JobRenderer, RenderFailures, render_all, render_each
 from .site import Site
 from .urls import Urls
-from .workers import worker_count
-from .writer import apply_changes, update_site
+from .workers import chunked, map_forked, worker_count
+from .writer import UpdateReport, apply_changes, finish_update, write_differing
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +108,12 @@ class IncrementalBuild:
             outputs[job.path] = Output(job, frozenset(recorder.reads), _digest(data))
             return data
 
-        rendered = render_all(dirty, render, options.root, options.templates_dir, diagnostics)
-        if self.renderer is None:  # the session's first build: nothing to keep; stream to the folder
-            report = update_site(((job.path, data) for job, data in rendered), options.output_dir)
+        if self.renderer is None:  # the session's first build: nothing to keep; straight to the folder
+            renderer.compile_templates()   # once, before the workers start
+            report = self._fill(dirty, render, outputs, diagnostics)
             stop_on_errors(diagnostics, options.strict)
         else:  # keep the last good files until the new ones are known to be good
+            rendered = render_all(dirty, render, options.root, options.templates_dir, diagnostics)
             files = [(job.path, data) for job, data in rendered]
             try:
                 stop_on_errors(diagnostics, options.strict)
@@ -132,6 +134,29 @@ class IncrementalBuild:
         if self.stored is not None:
             self._let_go_of_cache()
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
+
+    def _fill(self, jobs: list[OutputJob], render: Callable[[OutputJob], bytes], outputs: dict[str, Output],
+              diagnostics: Diagnostics) -> UpdateReport:
+        """Render `jobs` into the folder on up to `workers` processes, each writing the files of
+        its slice that differ from the folder's; put what each file read into `outputs`."""
+        options = self.options
+        options.output_dir.mkdir(parents=True, exist_ok=True)
+
+        def fill_slice(bounds: tuple[int, int]) -> tuple[tuple[str, ...], list[Output], RenderFailures]:
+            failures, part = RenderFailures(), jobs[bounds[0]:bounds[1]]
+            rendered = render_each(part, render, options.root, options.templates_dir, failures)
+            written = write_differing(options.output_dir, ((job.path, data) for job, data in rendered))
+            return written, [outputs[job.path] for job in part if job.path in outputs], failures
+
+        written, failures = [], RenderFailures()
+        slices = [(s.start, s.stop) for s in chunked(range(len(jobs)), self.workers)]
+        for part_written, part_outputs, part_failures in map_forked(fill_slice, slices, self.workers):
+            written += part_written
+            outputs.update((output.job.path, output) for output in part_outputs)
+            failures.merge(part_failures)
+        failures.report(diagnostics)
+        finished = finish_update(options.output_dir, {job.path for job in jobs})
+        return UpdateReport((*written, *finished.written), finished.removed)
 
     def _let_go_of_cache(self) -> None:
         """Save what the first build computed for later builds and sessions, then let go of

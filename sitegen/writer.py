@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -229,15 +228,28 @@ def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateR
     output_dir.mkdir(parents=True, exist_ok=True)
     wanted = set()
 
-    def differing() -> Iterator[tuple[str, bytes]]:
-        for relative, data in itertools.chain(files, [(PREVIEW_MARKER, PREVIEW_MARKER_TEXT)]):
+    def noted() -> Iterator[tuple[str, bytes]]:
+        for relative, data in files:
             wanted.add(relative)
-            if not _holds(output_dir / relative, data):
-                yield relative, data
+            yield relative, data
 
-    written = apply_changes(output_dir, differing(), ()).written
+    written = write_differing(output_dir, noted())
+    finished = finish_update(output_dir, wanted)
+    return UpdateReport(written + finished.written, finished.removed)
+
+
+def write_differing(output_dir: Path, files: Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
+    """Write the `files` whose bytes differ from the folder's (each atomically); return them."""
+    return apply_changes(output_dir, ((relative, data) for relative, data in files
+                                      if not _holds(output_dir / relative, data)), ()).written
+
+
+def finish_update(output_dir: Path, wanted: set[str]) -> UpdateReport:
+    """Mark the folder as a preview and remove every file in it but the `wanted` ones."""
+    written = write_differing(output_dir, [(PREVIEW_MARKER, PREVIEW_MARKER_TEXT)])
+    kept = wanted | {PREVIEW_MARKER}
     strays = [path.relative_to(output_dir).as_posix() for path in output_dir.rglob("*")
-              if path.is_file() and path.relative_to(output_dir).as_posix() not in wanted]
+              if path.is_file() and path.relative_to(output_dir).as_posix() not in kept]
     return UpdateReport(written, apply_changes(output_dir, (), strays).removed)
 
 

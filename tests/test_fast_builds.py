@@ -104,6 +104,23 @@ def test_a_build_starts_from_the_cache_the_preview_left(project, monkeypatch):
     build_ok(project, cache_dir=cache, workers=3)
 
 
+def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(project):
+    sessions = [Preview(options(project, output_dir=project / f"preview-{workers}", workers=workers))
+                for workers in (1, 3)]
+    for session in sessions:
+        assert session.rebuild().ok
+    one, many = sessions
+    assert files_of(project / "preview-3") == files_of(project / "preview-1")
+    assert many.build.outputs == one.build.outputs   # what each file read, and its digest
+    # So an edit renders the same files again in both sessions.
+    news = sorted((project / "content/news").glob("*.md"))[0]
+    text = news.read_text(encoding="utf-8")
+    news.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    first, second = (session.rebuild() for session in sessions)
+    assert first.ok and second.ok and len(first.rendered) > 5
+    assert first.rendered == second.rendered and first.written == second.written
+
+
 def test_a_damaged_cache_is_ignored(project):
     cache = project / ".sitegen-cache"
     build_ok(project, output_dir=project / "first", cache_dir=cache)

@@ -64,13 +64,17 @@ class JobRenderer:
             "robots": lambda job, site: robots_txt(urls),
         }
 
+    def compile_templates(self) -> None:
+        """Compile every template now: done before workers start, each would compile them."""
+        for lang in self.site.config.codes:
+            compile_all(self.pages[lang].env)
+
     def share_fragments(self, workers: int) -> None:
         """Compute, on up to `workers` processes, the fragments that many files show: each
         meeting's VEVENT in each language is in several feeds, which different workers
         render. Done before those workers start, each would compute them all again. The
         templates are compiled for the same reason."""
-        for lang in self.site.config.codes:
-            compile_all(self.pages[lang].env)
+        self.compile_templates()
         writers = {lang: VEventWriter(self.site, self.urls, lang, self.catalogs[lang], self.memo)
                    for lang in self.site.config.codes}
         wanted = [(lang, occurrence) for lang in writers for occurrence in self.site.occurrences]
