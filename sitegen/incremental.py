@@ -109,7 +109,7 @@ class IncrementalBuild:
             return data
 
         if self.renderer is None:  # the session's first build: nothing to keep; straight to the folder
-            renderer.compile_templates()   # once, before the workers start
+            renderer.share_fragments(self.workers)   # once, before the workers start
             report = self._fill(dirty, render, outputs, diagnostics)
             stop_on_errors(diagnostics, options.strict)
         else:  # keep the last good files until the new ones are known to be good

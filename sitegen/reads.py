@@ -210,17 +210,20 @@ class Memo:
                 entry = (value, frozenset(reads))
             else:
                 entry = (compute(), frozenset())
-            self._entries[key] = entry
-            for read in entry[1]:
-                self._readers.setdefault(read, set()).add(key)
+            self.adopt(key, entry)
         elif isinstance(site, SiteReads):
             site.reads.update(entry[1])
         return entry[0]
 
-    def keep(self, key: Hashable, value: Any) -> None:
-        """Remember a fragment computed elsewhere (by a worker) from the whole `Site`. It
-        records no reads, so `forget` never drops it: for one-off builds, not the preview."""
-        self._entries[key] = (value, frozenset())
+    def entry(self, key: Hashable) -> tuple[Any, frozenset[Key]]:
+        """The fragment `key` and what it read (a worker's, to send back: `adopt`)."""
+        return self._entries[key]
+
+    def adopt(self, key: Hashable, entry: tuple[Any, frozenset[Key]]) -> None:
+        """Remember a fragment another process computed, with what it read."""
+        self._entries[key] = entry
+        for read in entry[1]:
+            self._readers.setdefault(read, set()).add(key)
 
     def forget(self, changed: set[Key]) -> None:
         """Drop the fragments that read any changed key."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from icalendar import Calendar
 
 import sitegen.buildcache
 import sitegen.markup
@@ -112,13 +113,23 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     one, many = sessions
     assert files_of(project / "preview-3") == files_of(project / "preview-1")
     assert many.build.outputs == one.build.outputs   # what each file read, and its digest
-    # So an edit renders the same files again in both sessions.
-    news = sorted((project / "content/news").glob("*.md"))[0]
-    text = news.read_text(encoding="utf-8")
-    news.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    # So an edit renders the same files again in both sessions: a meeting's VEVENT, computed
+    # by a worker, is computed again in the calendar of every meeting.
+    edited = [next(path for path in sorted((project / "content" / kind).glob("*.md"))
+                   if kind == "news" or "\nstart: " in path.read_text(encoding="utf-8"))
+              for kind in ("news", "events")]
+    for path in edited:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
     first, second = (session.rebuild() for session in sessions)
     assert first.ok and second.ok and len(first.rendered) > 5
     assert first.rendered == second.rendered and first.written == second.written
+    slug, lang, _ = edited[1].name.split(".")
+    calendars = sorted((project / f"preview-3/{lang}/events/{slug}").glob("*.ics"))
+    assert calendars
+    for ics in calendars:
+        [event] = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+        assert str(event["SUMMARY"]).startswith("Edited ")
 
 
 def test_a_damaged_cache_is_ignored(project):

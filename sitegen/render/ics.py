@@ -192,10 +192,12 @@ class VEventWriter:
 
     def vevent_ical(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
         """The VEVENT as written in a calendar, and the TZIDs it uses."""
-        return self.memo.get(self.site, self.memo_key(occurrence), lambda: self.compute(occurrence))
+        return self.memo.get(self.site, self.memo_key_of(self.lang, occurrence),
+                             lambda: self.compute(occurrence))
 
-    def memo_key(self, occurrence: Occurrence) -> tuple:
-        return "vevent", self.lang, occurrence
+    @staticmethod
+    def memo_key_of(lang: str, occurrence: Occurrence) -> tuple:
+        return "vevent", lang, occurrence
 
     def compute(self, occurrence: Occurrence) -> tuple[bytes, frozenset[str]]:
         vevent = self.vevent(occurrence)

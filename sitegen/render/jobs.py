@@ -64,25 +64,31 @@ class JobRenderer:
             "robots": lambda job, site: robots_txt(urls),
         }
 
-    def compile_templates(self) -> None:
-        """Compile every template now: done before workers start, each would compile them."""
-        for lang in self.site.config.codes:
-            compile_all(self.pages[lang].env)
-
     def share_fragments(self, workers: int) -> None:
         """Compute, on up to `workers` processes, the fragments that many files show: each
         meeting's VEVENT in each language is in several feeds, which different workers
         render. Done before those workers start, each would compute them all again. The
-        templates are compiled for the same reason."""
-        self.compile_templates()
-        writers = {lang: VEventWriter(self.site, self.urls, lang, self.catalogs[lang], self.memo)
-                   for lang in self.site.config.codes}
-        wanted = [(lang, occurrence) for lang in writers for occurrence in self.site.occurrences]
+        templates are compiled for the same reason. Each fragment comes with what it read, so
+        that the preview's memo forgets it when that changes."""
+        languages = self.site.config.codes
+        for lang in languages:
+            compile_all(self.pages[lang].env)
+        wanted = [(lang, occurrence) for lang in languages for occurrence in self.site.occurrences]
+
+        def compute(chunk: list) -> list:
+            recorder = SiteReads(self.site)
+            writers = {lang: VEventWriter(recorder, self.urls, lang, self.catalogs[lang], self.memo)
+                       for lang in languages}
+            computed = []
+            for lang, occurrence in chunk:
+                writers[lang].vevent_ical(occurrence)
+                computed.append(self.memo.entry(VEventWriter.memo_key_of(lang, occurrence)))
+            return computed
+
         chunks = chunked(wanted, workers)
-        computed = map_forked(lambda chunk: [writers[lang].compute(o) for lang, o in chunk], chunks, workers)
-        for chunk, values in zip(chunks, computed, strict=True):
-            for (lang, occurrence), value in zip(chunk, values, strict=True):
-                self.memo.keep(writers[lang].memo_key(occurrence), value)
+        for chunk, entries in zip(chunks, map_forked(compute, chunks, workers), strict=True):
+            for (lang, occurrence), entry in zip(chunk, entries, strict=True):
+                self.memo.adopt(VEventWriter.memo_key_of(lang, occurrence), entry)
 
     def render(self, job: Job, site: Site | SiteReads | None = None) -> bytes:
         """The bytes of `job`, reading the site through `site` (the build's own by default)."""
