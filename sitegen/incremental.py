@@ -35,8 +35,8 @@ from .reads import Key, SiteReads, changed_keys
 from .render.jobs import JobRenderer, RenderFailures, render_all, render_each
 from .site import Site
 from .urls import Urls
-from .workers import chunked, map_forked, worker_count
-from .writer import UpdateReport, apply_changes, finish_update, write_differing
+from .workers import map_slices, worker_count
+from .writer import UpdateReport, apply_changes, remove_others, start_preview, write_differing
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class IncrementalBuild:
 
     def __init__(self, options: BuildOptions):
         self.options = options
-        self.workers = worker_count(options.workers)
+        self.workers = worker_count(options.workers)   # for the first rebuild only: see `rebuild`
         self.stored: BuildCache | None = BuildCache(options.cache_dir)   # until the first good build
         self.cache = LoadCache(sources=self.stored.table("sources"))
         self.markup = Markup(self.stored.table("bodies"))  # converted bodies, kept between rebuilds
@@ -73,13 +73,17 @@ class IncrementalBuild:
         self.stamps: dict[str, tuple | None] = {}   # of the files of the last good build
 
     def rebuild(self, diagnostics: Diagnostics) -> Changes:
-        """Bring the folder up to date; raise `BuildFailed` (the folder as it was) on errors."""
+        """Bring the folder up to date; raise `BuildFailed` on errors (after the first good
+        build, with the folder as it was)."""
         options = self.options
         stamps = scan([options.content_dir, options.templates_dir, LOCALE_DIR])
         if stamps == self.stamps and None not in stamps.values():
             return Changes((), (), ())   # not one file was written since the last good build
+        # Only the session's first rebuild forks workers: it runs before the server starts.
+        # Later ones run in the server's event loop, whose sockets a fork would inherit.
+        workers, self.workers = self.workers, 1
         self.cache.scanned(stamps)
-        site = load_site(options, diagnostics, self.markup, self.cache, self.workers)
+        site = load_site(options, diagnostics, self.markup, self.cache, workers)
         urls = Urls(site.config)
         setup = (site.config, site.now, site.built_at, site.window,
                  _digests(options.templates_dir), _digests(LOCALE_DIR))
@@ -109,8 +113,9 @@ class IncrementalBuild:
             return data
 
         if self.renderer is None:  # the session's first build: nothing to keep; straight to the folder
-            renderer.share_fragments(self.workers)   # once, before the workers start
-            report = self._fill(dirty, render, outputs, diagnostics)
+            if workers > 1:
+                renderer.share_fragments(workers)   # once, before the workers start
+            report = self._fill(dirty, render, outputs, diagnostics, workers)
             stop_on_errors(diagnostics, options.strict)
         else:  # keep the last good files until the new ones are known to be good
             rendered = render_all(dirty, render, options.root, options.templates_dir, diagnostics)
@@ -136,27 +141,29 @@ class IncrementalBuild:
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
 
     def _fill(self, jobs: list[OutputJob], render: Callable[[OutputJob], bytes], outputs: dict[str, Output],
-              diagnostics: Diagnostics) -> UpdateReport:
+              diagnostics: Diagnostics, workers: int) -> UpdateReport:
         """Render `jobs` into the folder on up to `workers` processes, each writing the files of
         its slice that differ from the folder's; put what each file read into `outputs`."""
-        options = self.options
-        options.output_dir.mkdir(parents=True, exist_ok=True)
+        folder = self.options.output_dir
+        written = list(start_preview(folder))
 
-        def fill_slice(bounds: tuple[int, int]) -> tuple[tuple[str, ...], list[Output], RenderFailures]:
+        def fill_slice(bounds: tuple[int, int]) -> tuple:
             failures, part = RenderFailures(), jobs[bounds[0]:bounds[1]]
-            rendered = render_each(part, render, options.root, options.templates_dir, failures)
-            written = write_differing(options.output_dir, ((job.path, data) for job, data in rendered))
-            return written, [outputs[job.path] for job in part if job.path in outputs], failures
+            rendered = render_each(part, render, self.options.root, self.options.templates_dir, failures)
+            files = write_differing(folder, ((job.path, data) for job, data in rendered))
+            # What each file read and its digest (None: a template mistake); the jobs are the parent's.
+            found = [(o.reads, o.digest) if (o := outputs.get(job.path)) else None for job in part]
+            return bounds, files, found, failures
 
-        written, failures = [], RenderFailures()
-        slices = [(s.start, s.stop) for s in chunked(range(len(jobs)), self.workers)]
-        for part_written, part_outputs, part_failures in map_forked(fill_slice, slices, self.workers):
-            written += part_written
-            outputs.update((output.job.path, output) for output in part_outputs)
+        failures = RenderFailures()
+        for (start, stop), files, found, part_failures in map_slices(fill_slice, len(jobs), workers):
+            written += files
+            for job, entry in zip(jobs[start:stop], found, strict=True):
+                if entry is not None:
+                    outputs[job.path] = Output(job, *entry)
             failures.merge(part_failures)
         failures.report(diagnostics)
-        finished = finish_update(options.output_dir, {job.path for job in jobs})
-        return UpdateReport((*written, *finished.written), finished.removed)
+        return UpdateReport(tuple(written), remove_others(folder, {job.path for job in jobs}).removed)
 
     def _let_go_of_cache(self) -> None:
         """Save what the first build computed for later builds and sessions, then let go of

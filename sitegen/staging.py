@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .render.jobs import Job, RenderFailures, render_each
-from .workers import chunked, map_forked
+from .workers import map_slices
 from .writer import FolderWriter
 
 
@@ -52,8 +52,7 @@ def fill_staging(staging: Path, previous: Path | None, jobs: Sequence[Job], rend
         report.changed = writer.changed
         return report
 
-    slices = [(s.start, s.stop) for s in chunked(range(len(jobs)), workers)]
     total = FillReport()
-    for report in map_forked(fill_slice, slices, workers):
+    for report in map_slices(fill_slice, len(jobs), workers):
         total.add(report)
     return total

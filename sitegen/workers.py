@@ -70,5 +70,12 @@ def map_forked(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
         gc.unfreeze()
 
 
+def map_slices(function: Callable[[tuple[int, int]], R], count: int, workers: int) -> list[R]:
+    """`function` of the (start, stop) bounds of each slice of `range(count)` (`chunked`),
+    computed by up to `workers` forked processes: what a worker needs of the items it finds
+    in its copy of the parent's memory."""
+    return map_forked(function, [(part.start, part.stop) for part in chunked(range(count), workers)], workers)
+
+
 def _run(chunk: Any) -> Any:
     return _task(chunk)

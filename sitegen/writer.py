@@ -222,20 +222,17 @@ class UpdateReport:
 
 
 def update_site(files: Iterable[tuple[str, bytes]], output_dir: Path) -> UpdateReport:
-    """Make `output_dir` hold exactly `files`, writing only what differs from what is there
-    (the preview's first build; later rebuilds know what changed: `apply_changes`). The files
-    are written as they come, so they need not all be in memory at once."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    wanted = set()
+    """Make `output_dir` a preview folder holding exactly `files` (the few pages that show
+    the errors of a preview that could not be built at all)."""
+    files = list(files)
+    written = start_preview(output_dir) + write_differing(output_dir, files)
+    return UpdateReport(written, remove_others(output_dir, {relative for relative, _ in files}).removed)
 
-    def noted() -> Iterator[tuple[str, bytes]]:
-        for relative, data in files:
-            wanted.add(relative)
-            yield relative, data
 
-    written = write_differing(output_dir, noted())
-    finished = finish_update(output_dir, wanted)
-    return UpdateReport(written + finished.written, finished.removed)
+def start_preview(output_dir: Path) -> tuple[str, ...]:
+    """Mark `output_dir` as a preview folder, before anything else is written to it: a folder
+    left half-filled by an interrupted first build is still one the next session may use."""
+    return write_differing(output_dir, [(PREVIEW_MARKER, PREVIEW_MARKER_TEXT)])
 
 
 def write_differing(output_dir: Path, files: Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
@@ -244,13 +241,12 @@ def write_differing(output_dir: Path, files: Iterable[tuple[str, bytes]]) -> tup
                                       if not _holds(output_dir / relative, data)), ()).written
 
 
-def finish_update(output_dir: Path, wanted: set[str]) -> UpdateReport:
-    """Mark the folder as a preview and remove every file in it but the `wanted` ones."""
-    written = write_differing(output_dir, [(PREVIEW_MARKER, PREVIEW_MARKER_TEXT)])
+def remove_others(output_dir: Path, wanted: set[str]) -> UpdateReport:
+    """Remove every file of the preview folder but its marker and the `wanted` ones."""
     kept = wanted | {PREVIEW_MARKER}
     strays = [path.relative_to(output_dir).as_posix() for path in output_dir.rglob("*")
               if path.is_file() and path.relative_to(output_dir).as_posix() not in kept]
-    return UpdateReport(written, apply_changes(output_dir, (), strays).removed)
+    return apply_changes(output_dir, (), strays)
 
 
 def _holds(target: Path, data: bytes) -> bool:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import sitegen.devserver
 from conftest import PROJECT, soup, write_files
 from sitegen.cli import main
 
@@ -48,6 +49,21 @@ def test_the_cache_is_kept_beside_the_content_unless_no_cache_is_given(make_site
     assert run_main(root, "--jobs", "2") == 0
     assert [table.name for table in sorted((root / ".sitegen-cache").glob("*/*"))] == [
         "bodies", "builds", "sources"]
+
+
+def test_serve_takes_the_jobs_and_cache_options_of_build(make_site, monkeypatch):
+    served = []
+
+    def serve(options, host, port, log):
+        served.append(options)
+        return 0
+
+    monkeypatch.setattr(sitegen.devserver, "serve", serve)
+    root = make_site({})
+    assert main(["serve", "--root", str(root), "--jobs", "2", "--no-cache"]) == 0
+    assert main(["serve", "--root", str(root)]) == 0
+    assert [(options.workers, options.cache_dir) for options in served] == [
+        (2, None), (None, root.resolve() / ".sitegen-cache")]
 
 
 def test_configuration_errors_exit_2(make_site, capsys):

@@ -18,6 +18,7 @@ import sitegen.buildcache
 import sitegen.markup
 import sitegen.search
 import sitegen.sources
+import sitegen.workers
 from conftest import PROJECT, build_errors, build_ok, options
 from sitegen.devserver import Preview
 from sitegen.pipeline import build
@@ -73,6 +74,19 @@ def test_parallel_and_cached_builds_give_the_bytes_of_the_plain_build(project, m
     assert files_of(project / "cached") == plain
 
 
+def record_forks(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The names of the functions that worker processes are started for, from now on."""
+    forked = set()
+
+    class Recorded(sitegen.workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            forked.add(sitegen.workers._task.__qualname__)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.workers, "ProcessPoolExecutor", Recorded)
+    return forked
+
+
 def never_computed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sitegen.markup.Markup, "_convert", fail)
     monkeypatch.setattr(sitegen.sources, "_parse", fail)
@@ -105,11 +119,14 @@ def test_a_build_starts_from_the_cache_the_preview_left(project, monkeypatch):
     build_ok(project, cache_dir=cache, workers=3)
 
 
-def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(project):
+def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(project, monkeypatch):
     sessions = [Preview(options(project, output_dir=project / f"preview-{workers}", workers=workers))
                 for workers in (1, 3)]
+    forked = record_forks(monkeypatch)
     for session in sessions:
         assert session.rebuild().ok
+    assert {"JobRenderer.share_fragments.<locals>.compute",
+            "IncrementalBuild._fill.<locals>.fill_slice"} <= forked
     one, many = sessions
     assert files_of(project / "preview-3") == files_of(project / "preview-1")
     assert many.build.outputs == one.build.outputs   # what each file read, and its digest
@@ -121,7 +138,9 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     for path in edited:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    forked.clear()
     first, second = (session.rebuild() for session in sessions)
+    assert not forked   # later rebuilds run in the server's process, whose sockets a fork would share
     assert first.ok and second.ok and len(first.rendered) > 5
     assert first.rendered == second.rendered and first.written == second.written
     slug, lang, _ = edited[1].name.split(".")
@@ -130,6 +149,7 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     for ics in calendars:
         [event] = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
         assert str(event["SUMMARY"]).startswith("Edited ")
+    assert not (project / ".sitegen-cache").exists()   # none was asked for
 
 
 def test_a_damaged_cache_is_ignored(project):
