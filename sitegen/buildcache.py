@@ -133,6 +133,11 @@ class BuildCache:
             self._tables[name] = Table(self.folder / name if self.folder else None)
         return self._tables[name]
 
+    def let_go(self, *names: str) -> None:
+        """Forget the tables `names` (saved already): the next `save` leaves them as they are."""
+        for name in names:
+            self._tables.pop(name, None)
+
     def save(self) -> None:
         """Store what this build computed; drop the caches of other sitegen versions.
 

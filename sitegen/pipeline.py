@@ -5,7 +5,9 @@ problem it found; nothing touches the output folder before it has succeeded.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gc
 import time
 import zoneinfo
 from dataclasses import dataclass, field
@@ -117,20 +119,29 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     if workers > 1:
         renderer.share_fragments(workers)
         stages.lap("shared fragments")
+    pages = [job.path for job in jobs if job.path.endswith(".html")]
+    languages = list(site.config.codes)
+    del site, markup   # the renderer holds them, until the files are written
     filled = FillReport()
 
     def fill(staging: Path, previous: Path | None) -> int:
+        nonlocal renderer
         filled.add(fill_staging(staging, previous, jobs, renderer.render, options.root,
                                 options.templates_dir, workers))
         stages.lap("render and write")
         filled.failures.report(diagnostics)
         stop_on_errors(diagnostics, options.strict)
+        # Pagefind holds a language's index in memory: give back the site's before it runs.
+        renderer = None
+        cache.save()
+        cache.let_go("sources", "bodies")
+        _give_back_memory()
+        stages.lap("cache saved, memory freed")
         return filled.files
 
     def finish(staging: Path, previous: Path | None) -> None:
         pages_changed = any(path.endswith(".html") for path in filled.changed)
-        index_site(staging, [job.path for job in jobs if job.path.endswith(".html")],
-                   list(site.config.codes), None if pages_changed else previous)
+        index_site(staging, pages, languages, None if pages_changed else previous)
         stages.lap("search index")
 
     try:
@@ -138,14 +149,23 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     except SearchIndexFailed as exc:
         diagnostics.error("search.index", f"the search index could not be made: {exc}")
         raise BuildFailed(diagnostics) from None
-    pages = sum(1 for job in jobs if job.path.endswith(".html"))
     if inputs:
-        record(cache.table("builds"), options.output_dir, inputs, pages, written.files, diagnostics.items)
+        record(cache.table("builds"), options.output_dir, inputs, len(pages), written.files,
+               diagnostics.items)
     cache.save()
-    stages.lap("swap and cache")
+    stages.lap("swap and record")
     stages.seconds.update({"render (summed over workers)": filled.render_seconds,
                            "write (summed over workers)": filled.write_seconds})
-    return BuildReport(pages, written.files, time.perf_counter() - started, diagnostics, stages.seconds)
+    return BuildReport(len(pages), written.files, time.perf_counter() - started, diagnostics, stages.seconds)
+
+
+def _give_back_memory() -> None:
+    """Free what is no longer referenced (the renderer's templates and views hold cycles) and
+    hand the freed pages back to the system (glibc keeps them for the process otherwise)."""
+    gc.collect()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _fingerprint(options: BuildOptions) -> bytes:
