@@ -31,7 +31,7 @@ from .i18n import LOCALE_DIR
 from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
 from .plan import OutputJob, plan_site, replans
-from .reads import Key, SiteReads, changed_keys
+from .reads import Key, Memo, SiteReads, changed_keys
 from .render.jobs import JobRenderer, RenderFailures, render_all, render_each
 from .site import Site
 from .urls import Urls
@@ -114,8 +114,8 @@ class IncrementalBuild:
 
         if self.renderer is None:  # the session's first build: nothing to keep; straight to the folder
             if workers > 1:
-                renderer.share_fragments(workers)   # once, before the workers start
-            report = self._fill(dirty, render, outputs, diagnostics, workers)
+                renderer.share_fragments(workers, recorded=True)   # once, before the workers start
+            report = self._fill(dirty, render, outputs, renderer.memo, diagnostics, workers)
             stop_on_errors(diagnostics, options.strict)
         else:  # keep the last good files until the new ones are known to be good
             rendered = render_all(dirty, render, options.root, options.templates_dir, diagnostics)
@@ -141,26 +141,29 @@ class IncrementalBuild:
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))
 
     def _fill(self, jobs: list[OutputJob], render: Callable[[OutputJob], bytes], outputs: dict[str, Output],
-              diagnostics: Diagnostics, workers: int) -> UpdateReport:
+              memo: Memo, diagnostics: Diagnostics, workers: int) -> UpdateReport:
         """Render `jobs` into the folder on up to `workers` processes, each writing the files of
-        its slice that differ from the folder's; put what each file read into `outputs`."""
+        its slice that differ from the folder's; put what each file read into `outputs`, and
+        the list items the workers rendered into `memo` (else the first edit renders them all)."""
         folder = self.options.output_dir
         written = list(start_preview(folder))
 
         def fill_slice(bounds: tuple[int, int]) -> tuple:
-            failures, part = RenderFailures(), jobs[bounds[0]:bounds[1]]
+            failures, part, mark = RenderFailures(), jobs[bounds[0]:bounds[1]], len(memo)
             rendered = render_each(part, render, self.options.root, self.options.templates_dir, failures)
             files = write_differing(folder, ((job.path, data) for job, data in rendered))
             # What each file read and its digest (None: a template mistake); the jobs are the parent's.
             found = [(o.reads, o.digest) if (o := outputs.get(job.path)) else None for job in part]
-            return bounds, files, found, failures
+            return bounds, files, found, memo.texts_since(mark), failures
 
         failures = RenderFailures()
-        for (start, stop), files, found, part_failures in map_slices(fill_slice, len(jobs), workers):
+        for (start, stop), files, found, texts, part_failures in map_slices(fill_slice, len(jobs), workers):
             written += files
             for job, entry in zip(jobs[start:stop], found, strict=True):
                 if entry is not None:
                     outputs[job.path] = Output(job, *entry)
+            for key, entry in texts:
+                memo.adopt(key, entry)
             failures.merge(part_failures)
         failures.report(diagnostics)
         return UpdateReport(tuple(written), remove_others(folder, {job.path for job in jobs}).removed)

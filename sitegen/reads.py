@@ -17,6 +17,7 @@ change forgets only the fragments it touched.
 """
 from __future__ import annotations
 
+import itertools
 import types
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
@@ -220,10 +221,21 @@ class Memo:
         return self._entries[key]
 
     def adopt(self, key: Hashable, entry: tuple[Any, frozenset[Key]]) -> None:
-        """Remember a fragment another process computed, with what it read."""
+        """Remember a fragment another process computed, with what it read (unless known)."""
+        if key in self._entries:
+            return
         self._entries[key] = entry
         for read in entry[1]:
             self._readers.setdefault(read, set()).add(key)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def texts_since(self, mark: int) -> list[tuple[Hashable, tuple[str, frozenset[Key]]]]:
+        """The fragments of text (list items and the like) computed since the memo held `mark`
+        of them: what a worker sends back. The others hold the site's own objects."""
+        return [(key, entry) for key, entry in itertools.islice(self._entries.items(), mark, None)
+                if isinstance(entry[0], str)]
 
     def forget(self, changed: set[Key]) -> None:
         """Drop the fragments that read any changed key."""

@@ -130,6 +130,9 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     one, many = sessions
     assert files_of(project / "preview-3") == files_of(project / "preview-1")
     assert many.build.outputs == one.build.outputs   # what each file read, and its digest
+    # The list items the workers rendered are kept as if rendered here, with what they read.
+    texts = [dict(session.build.renderer.memo.texts_since(0)) for session in sessions]
+    assert texts[0] and texts[1] == texts[0]
     # So an edit renders the same files again in both sessions: a meeting's VEVENT, computed
     # by a worker, is computed again in the calendar of every meeting.
     edited = [next(path for path in sorted((project / "content" / kind).glob("*.md"))

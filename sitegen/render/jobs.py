@@ -64,20 +64,20 @@ class JobRenderer:
             "robots": lambda job, site: robots_txt(urls),
         }
 
-    def share_fragments(self, workers: int) -> None:
+    def share_fragments(self, workers: int, recorded: bool = False) -> None:
         """Compute, on up to `workers` processes, the fragments that many files show: each
         meeting's VEVENT in each language is in several feeds, which different workers
         render. Done before those workers start, each would compute them all again. The
-        templates are compiled for the same reason. Each fragment comes with what it read, so
-        that the preview's memo forgets it when that changes."""
+        templates are compiled for the same reason. `recorded`: each fragment comes with what
+        it read, so that the preview's memo forgets it when that changes."""
         languages = self.site.config.codes
         for lang in languages:
             compile_all(self.pages[lang].env)
         wanted = [(lang, occurrence) for lang in languages for occurrence in self.site.occurrences]
 
         def compute(chunk: list) -> list:
-            recorder = SiteReads(self.site)
-            writers = {lang: VEventWriter(recorder, self.urls, lang, self.catalogs[lang], self.memo)
+            site = SiteReads(self.site) if recorded else self.site
+            writers = {lang: VEventWriter(site, self.urls, lang, self.catalogs[lang], self.memo)
                        for lang in languages}
             computed = []
             for lang, occurrence in chunk:
