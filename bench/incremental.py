@@ -4,7 +4,9 @@
     python bench/incremental.py --site FOLDER     # a site generated already (bench/run.py)
 
 Prints seconds, pages/s and peak memory for each rebuild, and the ratio to the targets
-(one-event edit 0.3 s, no-change rebuild 0.5 s). The site goes to a temporary folder.
+(one-event edit 0.3 s, no-change rebuild 0.5 s). The first edit after the session's first
+build renders the fragments that build's workers kept to themselves; the next edit is what
+editing feels like from then on. The site goes to a temporary folder.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from generate import generate  # noqa: E402
 from sitegen.devserver import Preview  # noqa: E402
 from sitegen.pipeline import BuildOptions  # noqa: E402
 
-TARGETS = {"no change": 0.5, "one event edited": 0.3}
+TARGETS = {"no change": 0.5, "first event edited": 0.3, "next event edited": 0.3}
 
 
 def main() -> None:
@@ -49,10 +51,11 @@ def main() -> None:
         print(f"site: {files} content files")
         report("cold", preview)
         report("no change", preview)
-        event = root / "content/events/event-1.da.md"
-        event.write_text(event.read_text(encoding="utf-8").replace("title: Event 1", "title: Edited"),
-                         encoding="utf-8")
-        report("one event edited", preview)
+        for number, name in ((1, "first event edited"), (3, "next event edited")):
+            event = root / f"content/events/event-{number}.da.md"
+            text = event.read_text(encoding="utf-8")
+            event.write_text(text.replace(f"title: Event {number}", "title: Edited"), encoding="utf-8")
+            report(name, preview)
 
 
 def age_files(folder: Path) -> None:

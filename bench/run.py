@@ -132,8 +132,8 @@ def edit_event(site: Path, number: int) -> None:
 
 
 def preview_edit(site: Path) -> Run:
-    """The preview's rebuilds, in a process of its own (`incremental.py`: its last line is the
-    rebuild after one edited event)."""
+    """The preview's rebuilds, in a process of its own (`incremental.py`: its last lines are the
+    rebuilds after the first and the next edited event)."""
     return measure([sys.executable, str(BENCH / "incremental.py"), "--site", str(site)], PROJECT)
 
 
@@ -230,7 +230,7 @@ def report(n: int, files: int, cold: dict[str, Run], warm: Run, edited: Run, pre
     print("\nsitegen cold, by stage (wall s):")
     for stage, seconds in ours.stages.items():
         print(f"  {stage:<32}{seconds:>8.2f}")
-    print(f"\npreview, one event edited: {preview.output.splitlines()[-1]}")
+    print("\npreview:", *preview.output.splitlines()[-2:], sep="\n")
     print(f"Markdown floor: {floor['bodies']} bodies, {floor['configured_cpu']:.1f} s CPU with sitegen's "
           f"extensions ({floor['plain_cpu']:.1f} s plain) / {floor['cores']} cores = {floor['floor']:.1f} s")
     ratios = {"cold wall / Markdown floor (target ≤ 1.5)": ours.wall / floor["floor"],

@@ -25,7 +25,8 @@ def test_the_benchmark_builds_cold_warm_and_edited_and_writes_its_results(tmp_pa
     assert "nothing changed" not in edited["stages"]
     assert result["markdown_floor"]["bodies"] == 2 * (3 + 15 + 15)
     assert cold["peak_mb"] > 20 and cold["cpu"] > 0
-    assert "one event edited" in result["preview_one_event_edited"]["output"]
+    assert "first event edited" in result["preview_one_event_edited"]["output"]
+    assert "next event edited" in result["preview_one_event_edited"]["output"]
     assert "cold wall / Markdown floor (target ≤ 1.5)" in printed
 
 
