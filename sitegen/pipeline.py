@@ -110,6 +110,11 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
                            stages.seconds, unchanged=True)
     markup = Markup(cache.table("bodies"))  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
+    # Every body is converted: the tables are saved and let go of before the render's workers
+    # start with a copy of this process.
+    cache.save()
+    cache.let_go("sources", "bodies")
+    markup.store = None
     stages.lap("load")
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
@@ -133,10 +138,8 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
         stop_on_errors(diagnostics, options.strict)
         # Pagefind holds a language's index in memory: give back the site's before it runs.
         renderer = None
-        cache.save()
-        cache.let_go("sources", "bodies")
         _give_back_memory()
-        stages.lap("cache saved, memory freed")
+        stages.lap("memory freed")
         return filled.files
 
     def finish(staging: Path, previous: Path | None) -> None:
