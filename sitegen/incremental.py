@@ -144,7 +144,7 @@ class IncrementalBuild:
               memo: Memo, diagnostics: Diagnostics, workers: int) -> UpdateReport:
         """Render `jobs` into the folder on up to `workers` processes, each writing the files of
         its slice that differ from the folder's; put what each file read into `outputs`, and
-        the list items the workers rendered into `memo` (else the first edit renders them all)."""
+        the fragments the workers made into `memo` (else the first edit makes them all again)."""
         folder = self.options.output_dir
         written = list(start_preview(folder))
 
@@ -154,15 +154,15 @@ class IncrementalBuild:
             files = write_differing(folder, ((job.path, data) for job, data in rendered))
             # What each file read and its digest (None: a template mistake); the jobs are the parent's.
             found = [(o.reads, o.digest) if (o := outputs.get(job.path)) else None for job in part]
-            return bounds, files, found, memo.texts_since(mark), failures
+            return bounds, files, found, memo.since(mark, JobRenderer.VALUES), failures
 
         failures = RenderFailures()
-        for (start, stop), files, found, texts, part_failures in map_slices(fill_slice, len(jobs), workers):
+        for (start, stop), files, found, made, part_failures in map_slices(fill_slice, len(jobs), workers):
             written += files
             for job, entry in zip(jobs[start:stop], found, strict=True):
                 if entry is not None:
                     outputs[job.path] = Output(job, *entry)
-            for key, entry in texts:
+            for key, entry in made:
                 memo.adopt(key, entry)
             failures.merge(part_failures)
         failures.report(diagnostics)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import types
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Container, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -231,11 +231,11 @@ class Memo:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def texts_since(self, mark: int) -> list[tuple[Hashable, tuple[str, frozenset[Key]]]]:
-        """The fragments of text (list items and the like) computed since the memo held `mark`
-        of them: what a worker sends back. The others hold the site's own objects."""
+    def since(self, mark: int, kinds: Container[str]) -> list[tuple[tuple, tuple[Any, frozenset[Key]]]]:
+        """The fragments of `kinds` (the first item of their keys) computed since the memo held
+        `mark` of them: what a worker sends back."""
         return [(key, entry) for key, entry in itertools.islice(self._entries.items(), mark, None)
-                if isinstance(entry[0], str)]
+                if key[0] in kinds]
 
     def forget(self, changed: set[Key]) -> None:
         """Drop the fragments that read any changed key."""

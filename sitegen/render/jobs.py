@@ -39,6 +39,11 @@ class Job(Protocol):
 class JobRenderer:
     """Renders any job of a build to bytes."""
 
+    # The memo's fragments that are values of their own (a VEVENT, a list item, a link, a feed
+    # entry, a meeting's place in a feed), not the site's objects: another process may hand
+    # them over (`Memo.since`).
+    VALUES = frozenset({"vevent", "order", "in feed", "link", "link item", "meeting item", "meetings entry"})
+
     def __init__(self, site: Site, urls: Urls, root: Path, templates_dir: Path, markup: Markup,
                  jobs: list[Job]):
         self.site, self.urls, self.markup = site, urls, markup
