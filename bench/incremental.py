@@ -5,8 +5,9 @@
 
 Prints seconds, pages/s and peak memory for each rebuild, and the ratio to the targets
 (one-event edit 0.3 s, no-change rebuild 0.5 s). The first edit after the session's first
-build renders the fragments that build's workers kept to themselves; the next edit is what
-editing feels like from then on. The site goes to a temporary folder.
+build makes again the fragments that build's workers could not send back (those holding the
+site's own records); the next edit is what editing feels like from then on. The site goes
+to a temporary folder.
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def report(name: str, preview: Preview) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     target = TARGETS.get(name)
     versus = f", {seconds / target:.1f}× the {target} s target" if target else ""
-    print(f"{name:>17}: {seconds:6.2f} s, {len(rebuild.rendered):6d} of {pages} files rendered, "
+    print(f"{name:>18}: {seconds:6.2f} s, {len(rebuild.rendered):6d} of {pages} files rendered, "
           f"{len(rebuild.written):6d} written, peak memory {peak:.0f} MB{versus}")
 
 

@@ -134,7 +134,9 @@ class BuildCache:
         return self._tables[name]
 
     def let_go(self, *names: str) -> None:
-        """Forget the tables `names` (saved already): the next `save` leaves them as they are."""
+        """Forget the tables `names` (saved already): the next `save` leaves them as they are.
+        Not to be asked for again in this build: a table made anew would be saved as only
+        what it was then asked for."""
         for name in names:
             self._tables.pop(name, None)
 

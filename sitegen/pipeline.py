@@ -5,7 +5,6 @@ problem it found; nothing touches the output folder before it has succeeded.
 """
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import gc
 import time
@@ -112,10 +111,11 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
     # Every body is converted: the tables are saved and let go of before the render's workers
     # start with a copy of this process.
+    stages.lap("load")
     cache.save()
     cache.let_go("sources", "bodies")
     markup.store = None
-    stages.lap("load")
+    stages.lap("cache saved")
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)
     stop_on_errors(diagnostics, options.strict)
@@ -166,8 +166,13 @@ def _give_back_memory() -> None:
     """Free what is no longer referenced (the renderer's templates and views hold cycles) and
     hand the freed pages back to the system (glibc keeps them for the process otherwise)."""
     gc.collect()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    try:
+        import ctypes
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)   # glibc's; other C libraries lack it
+    except (ImportError, OSError):
+        return
     if trim is not None:
+        trim.argtypes = [ctypes.c_size_t]
         trim(0)
 
 

@@ -136,8 +136,8 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     kept = [dict(session.build.renderer.memo.since(0, JobRenderer.VALUES)) for session in sessions]
     assert {key[0] for key in kept[0]} >= {"vevent", "link", "link item", "meeting item"}
     assert kept[1].items() >= kept[0].items()
-    # So an edit renders the same files again in both sessions: a meeting's VEVENT, computed
-    # by a worker, is computed again in the calendar of every meeting.
+    # So an edit renders the same files again in both sessions, and the fragments the workers
+    # made are made again where the edit touched them: the folders stay the same.
     edited = [next(path for path in sorted((project / "content" / kind).glob("*.md"))
                    if kind == "news" or "\nstart: " in path.read_text(encoding="utf-8"))
               for kind in ("news", "events")]
@@ -149,6 +149,7 @@ def test_the_previews_first_build_on_many_processes_is_the_one_of_one_process(pr
     assert not forked   # later rebuilds run in the server's process, whose sockets a fork would share
     assert first.ok and second.ok and len(first.rendered) > 5
     assert first.rendered == second.rendered and first.written == second.written
+    assert files_of(project / "preview-3") == files_of(project / "preview-1")
     slug, lang, _ = edited[1].name.split(".")
     calendars = sorted((project / f"preview-3/{lang}/events/{slug}").glob("*.ics"))
     assert calendars
