@@ -13,9 +13,8 @@ hold theirs until they are known to be good.
 
 The session's first build is a full one: it parses, converts and renders on every core (the
 workers send back what each file read and the fragments they made), taking what earlier
-builds left in the cache
-(`buildcache`) and leaving its own results there. Then the cache's tables are let go of: the
-session keeps what it needs in memory.
+builds left in the cache (`buildcache`) and leaving its own results there. Then the cache's
+tables are let go of: the session keeps what it needs in memory.
 """
 from __future__ import annotations
 

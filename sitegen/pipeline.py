@@ -109,9 +109,9 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
                            stages.seconds, unchanged=True)
     markup = Markup(cache.table("bodies"))  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
+    stages.lap("load")
     # Every body is converted: the tables are saved and let go of before the render's workers
     # start with a copy of this process.
-    stages.lap("load")
     cache.save()
     cache.let_go("sources", "bodies")
     markup.store = None
