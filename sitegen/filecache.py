@@ -121,7 +121,7 @@ class HistoryCache:
     Each load asks git for HEAD (one quick command); while it and the files asked about are
     the same, so are the log and the files' timelines. What a committed blob holds never
     changes. What a working file holds is kept while its stamp in `stamps` is the same (whatever
-the commit: it is worked out from the file, the blob only saves reading it twice).
+    the commit: it is worked out from the file, the blob only saves reading it twice).
     """
 
     def __init__(self) -> None:
