@@ -4,6 +4,7 @@ Every shortcut must give the bytes of the plain build: one process, no cache.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -303,6 +304,38 @@ def test_the_search_index_is_kept_for_the_same_pages_from_the_same_sitegen(sampl
     assert (entry.stat().st_ino == before) is kept
 
 
+def test_this_process_works_with_one_worker_fewer_than_asked_for(monkeypatch):
+    started = []
+
+    class Counted(sitegen.workers.ProcessPoolExecutor):
+        def __init__(self, workers, **kwargs):
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(sitegen.workers, "ProcessPoolExecutor", Counted)
+    here, context = os.getpid(), multiprocessing.get_context("fork")
+    started_here, started_there = context.Event(), context.Event()
+
+    def where(chunk):   # each waits for the other to take a chunk, so both take part
+        ours, theirs = (started_here, started_there) if os.getpid() == here else (started_there, started_here)
+        ours.set()
+        assert theirs.wait(30)
+        return os.getpid()
+
+    pids = map_forked(where, [[number] for number in range(6)], workers=2)
+    assert started == [1]
+    assert here in pids and len(set(pids)) == 2
+
+
 def test_a_killed_worker_fails_the_build_instead_of_hanging():
+    here, worker_started = os.getpid(), multiprocessing.get_context("fork").Event()
+
+    def die_in_a_worker(chunk):
+        if os.getpid() == here:
+            assert worker_started.wait(30)
+        else:
+            worker_started.set()
+            os.kill(os.getpid(), signal.SIGKILL)
+
     with pytest.raises(WorkerDied):
-        map_forked(lambda chunk: os.kill(os.getpid(), signal.SIGKILL), [[1], [2]], workers=2)
+        map_forked(die_in_a_worker, [[1], [2]], workers=2)
