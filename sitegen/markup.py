@@ -63,7 +63,9 @@ class Markup:
 
     Keyed by the body itself, not a digest: a string keeps its hash, so looking up an
     unchanged body again costs next to nothing. A `store` (`buildcache`) keeps the results
-    from one build to the next, by digest; it may be let go of (None) once a build is done.
+    from one build to the next, by digest and encoded as UTF-8 (a pickled string would keep
+    a UTF-8 copy inside it as long as the page's HTML lives); it may be let go of (None)
+    once a build is done.
     """
 
     def __init__(self, store: Table | None = None) -> None:
@@ -105,14 +107,15 @@ class Markup:
                 self._keep(body, html)
 
     def _stored(self, body: str) -> str | None:
-        html = self.store.get(digest(body)) if self.store is not None else None
-        if html is not None:
-            self._cache[body] = html
+        encoded = self.store.get(digest(body)) if self.store is not None else None
+        if encoded is None:
+            return None
+        html = self._cache[body] = encoded.decode()
         return html
 
     def _keep(self, body: str, html: str) -> None:
         if self.store is not None:
-            self.store.put(digest(body), html)
+            self.store.put(digest(body), html.encode())
 
     def _convert(self, bodies: Sequence[str]) -> list[str]:
         converted = []

@@ -110,11 +110,12 @@ def _build(options: BuildOptions, diagnostics: Diagnostics, started: float) -> B
     markup = Markup(cache.table("bodies"))  # the load phase and the pages share converted bodies
     site = load_site(options, diagnostics, markup, LoadCache(sources=cache.table("sources")), workers)
     stages.lap("load")
-    # Every body is converted: the tables are saved and let go of before the render's workers
-    # start with a copy of this process.
+    # Every body is converted: the tables are saved, let go of and their memory given back
+    # before the render's workers start with a copy of this process.
     cache.save()
     cache.let_go("sources", "bodies")
     markup.store = None
+    _give_back_memory()
     stages.lap("cache saved")
     urls = Urls(site.config)
     jobs = plan_site(site, urls, options.templates_dir / "static", diagnostics)

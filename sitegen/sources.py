@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -52,6 +53,10 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     A `cache` kept between loads parses only the files written since the last one; a `store`
     kept between builds (`buildcache`) only the files whose text it has not seen. Those are
     parsed on up to `workers` processes at once.
+
+    The `store` holds each result pickled, and the site gets its own copy: CPython keeps a
+    UTF-8 copy inside every non-ASCII string it pickles, so saving the very strings the site
+    holds would double the bodies in memory for the rest of the build.
     """
     store = store or Table(None)
     cache.use(config.codes)   # a file's name is checked against the site's languages
@@ -99,12 +104,14 @@ def _parse_ahead(files: list[tuple], config: SiteConfig, store: Table, workers: 
             store.put(key, result)
 
 
-def _parse_all(chunk: list[tuple[bytes, tuple]]) -> list[tuple[SourceFile | None, tuple]]:
-    results = []
-    for _, arguments in chunk:
-        found = Diagnostics()
-        results.append((_parse(*arguments, found), tuple(found.items)))
-    return results
+def _parse_all(chunk: list[tuple[bytes, tuple]]) -> list[bytes]:
+    return [_parse_pickled(*arguments) for _, arguments in chunk]
+
+
+def _parse_pickled(*arguments) -> bytes:
+    """`_parse`'s result and problems, pickled (as the store holds them)."""
+    found = Diagnostics()
+    return pickle.dumps((_parse(*arguments, found), tuple(found.items)), pickle.HIGHEST_PROTOCOL)
 
 
 def _key(shown: str, kind: str, identity: tuple, text: str) -> bytes:
@@ -134,13 +141,13 @@ def _load(path: str, shown: str, kind: str, name: str, config: SiteConfig, store
     if text is None:
         return None
     key = _key(shown, kind, identity, text)
-    stored = store.get(key)
-    if stored is None:
-        found = Diagnostics()
-        stored = (_parse(text, shown, kind, *identity, found), tuple(found.items))
-        store.put(key, stored)
-    diagnostics.items.extend(stored[1])
-    return stored[0]
+    pickled = store.get(key)
+    if pickled is None:
+        pickled = _parse_pickled(text, shown, kind, *identity)
+        store.put(key, pickled)
+    source, problems = pickle.loads(pickled)
+    diagnostics.items.extend(problems)
+    return source
 
 
 def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str = ""):

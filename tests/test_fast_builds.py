@@ -21,8 +21,12 @@ import sitegen.search
 import sitegen.sources
 import sitegen.workers
 from conftest import PROJECT, build_errors, build_ok, options
+from sitegen.buildcache import BuildCache
 from sitegen.devserver import Preview
-from sitegen.pipeline import build
+from sitegen.errors import Diagnostics
+from sitegen.filecache import LoadCache
+from sitegen.markup import Markup
+from sitegen.pipeline import build, load_site
 from sitegen.render.jobs import JobRenderer
 from sitegen.workers import WorkerDied, chunked, map_forked
 
@@ -234,6 +238,23 @@ def test_template_mistakes_are_reported_alike_by_one_process_and_many(tmp_path):
     one = build_errors(root, templates_dir=templates, workers=1)
     many = build_errors(root, templates_dir=templates, workers=3)
     assert one == many and len(one) == 1 and " more)" in one[0]
+
+
+def test_the_cache_doubles_none_of_the_strings_the_site_holds(project):
+    """CPython keeps a UTF-8 copy inside each non-ASCII string it pickles: the cache must not
+    pickle the site's own bodies and their HTML, most of a build's memory."""
+    for _ in ("computed", "read from the cache"):
+        cache = BuildCache(project / ".sitegen-cache")
+        markup = Markup(cache.table("bodies"))
+        site = load_site(options(project), Diagnostics(), markup, LoadCache(sources=cache.table("sources")),
+                         workers=2)
+        cache.save()
+        bodies = [text.body for items in (site.networks, site.events, site.news, site.pages)
+                  for item in items.values() for text in item.texts.values()]
+        held = bodies + [markup.to_html(body) for body in bodies]
+        assert sum(not text.isascii() for text in held) > 10
+        fresh = [text.encode().decode() for text in held]   # a new string has no copy inside
+        assert list(map(sys.getsizeof, held)) == list(map(sys.getsizeof, fresh))
 
 
 def test_slices_cover_every_item_in_order_and_are_never_tiny():
