@@ -5,15 +5,21 @@ makes one index per ``<html lang>``, and writes ``pagefind/`` with the index and
 UI's script. Only elements marked ``data-pagefind-body`` are indexed, so navigation and the
 calendar's repeated meetings do not crowd the results.
 
-Pagefind holds a language's whole index in memory (about 1 GB for 11,000 pages), so it is run
-once per language, each run reading only that language's folder, and the entry files of the
-runs are merged: the indexes are the ones a single run would write, with half or a third of
-its memory. Every language has marked pages (its contact list at least), so no run falls
-back to indexing whole pages.
+Pagefind holds the whole index of a run in memory, about 105 KB a page whatever the page's
+size (1.2 GB for one language's 11,000 pages). So each run indexes at most `PART_PAGES` pages
+of one language: a folder of links to them under their own paths (the addresses Pagefind
+stores are the site's). The first part of each language goes into ``pagefind/``, whose entry
+file lists every language as one run over the site would; further parts are bundles of their
+own in ``pagefind/<lang>-<n>/``, listed in ``pagefind/parts.json``, and the search page merges
+them into its language's results (Pagefind's ``mergeIndex``). Every language has marked pages
+(its contact list at least), and most sites have one part per language.
 """
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +34,10 @@ PAGES = ".sitegen-pages"   # in the index folder: a digest of the list of pages 
 # that no marked page lies elsewhere.
 INDEXED = ("*/*/index.html", "*/networks/*/index.html", "*/events/*/index.html", "*/news/*/index.html")
 ENTRY = "pagefind-entry.json"
+MARK = b"data-pagefind-body"
+PARTS = "parts.json"       # in the index folder: each language's further bundles
+PART_PAGES = 2500          # the pages of one Pagefind run: about 270 MB of its memory
+WORK = ".pagefind-part"    # in the site while Pagefind runs: the links to one part's pages
 
 
 class SearchIndexFailed(Exception):
@@ -43,24 +53,62 @@ def index_site(folder: Path, pages: list[str], languages: list[str], unchanged: 
     Pagefind's version: `buildcache.code_version`) for the same languages, the index is taken
     as it is (linked, not copied), as Pagefind would make the same index again.
     """
-    listed = digest(code_version(), repr(INDEXED), repr(languages), *sorted(pages)).hex()
+    listed = digest(code_version(), repr(INDEXED), repr(PART_PAGES), repr(languages), *sorted(pages)).hex()
     if unchanged is not None and _read(unchanged / INDEX / PAGES) == listed:
         link_tree(unchanged / INDEX, folder / INDEX)
         return
     entry: dict = {}
+    parts: dict[str, list[str]] = {}
     for lang in languages:
-        globs = ",".join(pattern.replace("*", lang, 1) for pattern in INDEXED)
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--silent",
-                               "--glob", "{" + globs + "}"], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SearchIndexFailed((done.stderr or done.stdout).strip() or f"exit code {done.returncode}")
-        written = json.loads((folder / INDEX / ENTRY).read_text(encoding="utf-8"))
-        entry = {**written, "languages": {**entry.get("languages", {}), **written["languages"]}}
+        chosen = marked_pages(folder, indexed_pages(pages, lang))
+        for number, start in enumerate(range(0, len(chosen), PART_PAGES), start=1):
+            bundle = f"{lang}-{number}/" if number > 1 else ""
+            written = _index_part(folder, chosen[start:start + PART_PAGES], folder / INDEX / bundle)
+            if bundle:
+                parts.setdefault(lang, []).append(bundle)
+                _write_json(folder / INDEX / bundle / ENTRY, written)
+            else:
+                entry = {**written, "languages": {**entry.get("languages", {}), **written["languages"]}}
+    _write_json(folder / INDEX / ENTRY, entry)
+    _write_json(folder / INDEX / PARTS, parts)
+    (folder / INDEX / PAGES).write_text(listed, encoding="utf-8")
+
+
+def indexed_pages(pages: list[str], lang: str) -> list[str]:
+    """The pages of `lang` that Pagefind reads (`INDEXED`), in order."""
+    patterns = [re.compile(re.escape(pattern.replace("*", lang, 1)).replace(r"\*", "[^/]+"))
+                for pattern in INDEXED]
+    return [page for page in pages if any(pattern.fullmatch(page) for pattern in patterns)]
+
+
+def marked_pages(folder: Path, pages: list[str]) -> list[str]:
+    """The `pages` with a part marked for the index. Pagefind indexes the whole of each page
+    when none of those it reads is marked: a part made only of listings would fill the index
+    with menus."""
+    return [page for page in pages if MARK in (folder / page).read_bytes()]
+
+
+def _index_part(folder: Path, part: list[str], bundle: Path) -> dict:
+    """Index the pages `part` of the site in `folder` into `bundle`; the entry Pagefind wrote."""
+    work = folder / WORK
+    try:
+        for page in part:
+            (work / page).parent.mkdir(parents=True, exist_ok=True)
+            os.link(folder / page, work / page)
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(work), "--output-path",
+                               str(bundle), "--silent"], capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if done.returncode != 0:
+        raise SearchIndexFailed((done.stderr or done.stdout).strip() or f"exit code {done.returncode}")
+    return json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, value: dict) -> None:
     # Sorted keys: Pagefind lists languages in no fixed order, which would make two builds of
     # the same content differ.
-    (folder / INDEX / ENTRY).write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
-                                                   separators=(",", ":")), encoding="utf-8")
-    (folder / INDEX / PAGES).write_text(listed, encoding="utf-8")
+    path.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
 
 
 def _read(path: Path) -> str | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import SITE_YAML, build_ok, load_weight, loaded_files, served_folder, write_files
-from sitegen.search import INDEXED
+import sitegen.search
+from conftest import PROJECT, SITE_YAML, build_ok, load_weight, loaded_files, served_folder, write_files
+from sitegen.search import INDEXED, PARTS
 
 # The status once a search has ended: neither empty nor the "Searching…" of the form's data.
 SEARCH_ENDED = """() => {
@@ -176,13 +178,56 @@ def test_the_search_page_weighs_under_50_kb_with_its_styles_and_scripts(sample_s
     assert load_weight(page, sample_site) < 50 * 1024
 
 
-def indexed_pages(output) -> dict[str, str]:
-    """What Pagefind stored of each page: its fragments are gzip'd JSON behind a signature."""
+def indexed_pages(output, bundle: str = "") -> dict[str, str]:
+    """What Pagefind stored of each page of a bundle: its fragments are gzip'd JSON behind a
+    signature."""
     pages = {}
-    for fragment in (output / "pagefind/fragment").iterdir():
+    for fragment in (output / "pagefind" / bundle / "fragment").iterdir():
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
         pages[data["url"]] = data["content"]
     return pages
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory):
+    """The sample site with its index made in parts of at most 3 pages."""
+    root = tmp_path_factory.mktemp("parted")
+    shutil.copytree(PROJECT / "content", root / "content")
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(sitegen.search, "PART_PAGES", 3)
+        build_ok(root)
+    return root / "output"
+
+
+def test_an_index_made_in_parts_holds_every_page_once_in_its_languages_bundles(sample_site, parted_site):
+    assert json.loads((sample_site / "pagefind" / PARTS).read_text(encoding="utf-8")) == {}
+    parts = json.loads((parted_site / "pagefind" / PARTS).read_text(encoding="utf-8"))
+    assert sorted(parts) == ["da", "en", "fi"] and all(len(bundles) >= 2 for bundles in parts.values())
+    found = [indexed_pages(parted_site)]
+    for lang, bundles in parts.items():
+        for bundle in bundles:
+            pages = indexed_pages(parted_site, bundle)
+            assert len(pages) <= 3 and {url.split("/")[1] for url in pages} == {lang}
+            entry = json.loads((parted_site / "pagefind" / bundle / "pagefind-entry.json").read_text())
+            assert list(entry["languages"]) == [lang]
+            found.append(pages)
+    assert sum(map(len, found)) == len(indexed_pages(sample_site))
+    assert {url: text for pages in found for url, text in pages.items()} == indexed_pages(sample_site)
+    assert not (parted_site / sitegen.search.WORK).exists()
+
+
+# Words that each find fewer than ten pages, so the links listed are all the pages found.
+@pytest.mark.parametrize(("lang", "words"), [("fi", "Kemi"), ("en", "network"), ("da", "netværk")])
+def test_the_search_page_finds_the_pages_of_every_part(browser, site_url, parted_site, lang, words):
+    with served_folder(parted_site) as parted_url:
+        found = set(results_for(browser, f"{parted_url}/{lang}/search/", words))
+    # Each part ranks and matches word beginnings on its own ("Kemi" finds "Kemin" where no
+    # page of the part has "Kemi"): the parts find what the whole index finds, at least.
+    assert set(results_for(browser, f"{site_url}/{lang}/search/", words)) <= found
+    bundles = json.loads((parted_site / "pagefind" / PARTS).read_text(encoding="utf-8"))[lang]
+    part_of = {url: bundle for bundle in ["", *bundles] for url in indexed_pages(parted_site, bundle)}
+    assert len({part_of[url] for url in found}) >= 2
+
 
 
 def test_calendar_buttons_are_not_indexed_so_searches_do_not_find_them_on_every_page(sample_site):

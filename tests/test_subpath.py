@@ -1,6 +1,7 @@
 """A site deployed under a path (``https://example.org/verkostot/``) lives wholly inside it."""
 from __future__ import annotations
 
+import json
 import shutil
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlsplit
@@ -10,6 +11,7 @@ import icalendar
 import pytest
 from test_search import results_for
 
+import sitegen.search
 from conftest import PROJECT, build_ok, served_folder, soup, write_files
 from sitegen.errors import Diagnostics
 from sitegen.linkcheck import check_links
@@ -104,9 +106,17 @@ def test_robots_txt_names_the_sitemap_under_the_path(site):
         "Sitemap: https://example.org/verkostot/sitemap.xml"
 
 
-def test_search_results_lead_inside_the_path(browser, site, tmp_path):
+@pytest.mark.parametrize("part_pages", [None, 2])   # one index per language, or many parts
+def test_search_results_lead_inside_the_path(browser, site, tmp_path, monkeypatch, part_pages):
+    if part_pages:
+        monkeypatch.setattr(sitegen.search, "PART_PAGES", part_pages)
+        shutil.copytree(site.parent / "content", tmp_path / "parted/content")
+        build_ok(tmp_path / "parted", base_url=BASE)
+        site = tmp_path / "parted/output"
+        assert len(json.loads((site / "pagefind/parts.json").read_text(encoding="utf-8"))["fi"]) >= 3
     (tmp_path / "verkostot").symlink_to(site, target_is_directory=True)
     with served_folder(tmp_path) as url:
-        found = results_for(browser, f"{url}/verkostot/fi/search/", "Rantakari")
-    assert "/verkostot/fi/networks/paijat-hame-sosiaaliala/" in found
+        found = results_for(browser, f"{url}/verkostot/fi/search/", "Kemi")
+    assert {"/verkostot/fi/networks/kemi-perhekeskus/",
+            "/verkostot/fi/events/verkostokahvit-2023-10/"} <= set(found)
     assert all(link.startswith("/verkostot/fi/") for link in found)

@@ -1,7 +1,9 @@
 /* The search page with JavaScript: the form searches Pagefind's index of the page's language
    (Pagefind picks it from <html lang>) as one types, and lists the first ten pages found,
    instead of the list of everything. pagefind.js is imported at the first search only, so it
-   does not weigh on the page's load. "?q=word" searches at once, so searches can be linked.
+   does not weigh on the page's load. A large site's index is made in parts (parts.json lists
+   each language's further bundles), merged in then. "?q=word" searches at once, so searches
+   can be linked.
    Without JavaScript (or if this script fails) the form reloads the page, which lists all. */
 (function () {
   "use strict";
@@ -13,7 +15,7 @@
   var fallback = document.querySelector(".search-fallback");
   var texts = form.dataset;  // searching, none, one, other: with {count} and {query} in them
   var lang = document.documentElement.lang;
-  var pagefind = null;  // the promise of Pagefind's module, once asked for
+  var pagefind = null;  // the promise of Pagefind's module with the parts merged in, once asked for
   var latest = 0;       // the number of the latest search: answers to older ones are dropped
   var timer = 0;
 
@@ -32,6 +34,22 @@
     var url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
     history.replaceState(history.state, "", url);
+  }
+
+  // Pagefind's module, with the further parts of this language's index merged in.
+  async function load() {
+    var loaded = await Promise.all([
+      import(texts.bundle + "pagefind.js"),
+      fetch(texts.bundle + "parts.json").then(function (response) {
+        if (!response.ok) throw new Error(response.url + ": " + response.status);
+        return response.json();
+      })
+    ]);
+    var more = loaded[1][lang] || [];
+    for (var i = 0; i < more.length; i++) {
+      await loaded[0].mergeIndex(texts.bundle + more[i], { language: lang });
+    }
+    return loaded[0];
   }
 
   // One result: its title as text, and Pagefind's excerpt, which is escaped HTML with <mark>.
@@ -56,7 +74,7 @@
     }
     if (!pagefind) status.textContent = texts.searching;  // said once, while Pagefind loads
     try {
-      pagefind = pagefind || import(texts.bundle + "pagefind.js");
+      pagefind = pagefind || load();
       // Under a sub-path Pagefind finds the site's root from the bundle's own address.
       var found = await (await pagefind).search(query);
       var pages = await Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
