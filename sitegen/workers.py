@@ -2,8 +2,8 @@
 
 Markdown conversion and rendering are pure Python, so threads would share one core. Worker
 processes are forked, not spawned: each starts with the parent's memory (the loaded `Site`,
-compiled templates, catalogs) as it is, without pickling or loading it again. Only the work's
-arguments and results cross between processes.
+compiled templates, catalogs, the chunks of work) as it is, without pickling or loading it
+again. Only the chunks' numbers and the results cross between processes.
 
 `map_forked(function, chunks)` calls `function` on each chunk and returns the results in the
 order of the chunks, so what a parallel build writes and reports is the same as what one process
@@ -27,7 +27,8 @@ R = TypeVar("R")
 
 _task: Callable[[Any], Any] | None = None   # what the forked workers run (inherited) …
 _chunks: Sequence[Any] = ()                 # … on which chunks
-_next: Any = None                           # the number of the next chunk to take
+_numbers = -1                               # … taking their numbers from this pipe (`_numbered`)
+NUMBER = 4                                  # bytes
 
 
 class WorkerDied(OSError):
@@ -57,7 +58,7 @@ def chunked(items: Sequence[T], workers: int, per_worker: int = 4, smallest: int
 def map_forked(function: Callable[[T], R], chunks: Sequence[T], workers: int) -> list[R]:
     """`[function(chunk) for chunk in chunks]`, computed by this process and up to
     `workers - 1` forked ones, each taking the next chunk left (a slow chunk holds no one up)."""
-    global _task, _chunks, _next
+    global _task, _chunks, _numbers
     workers = min(workers, len(chunks))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(chunk) for chunk in chunks]
@@ -65,22 +66,21 @@ def map_forked(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     # them; the cycle collector's passes would touch every one in every worker.
     gc.collect()
     gc.freeze()
-    context = multiprocessing.get_context("fork")
-    _task, _chunks, _next = function, chunks, context.Value("l", 0)
+    _task, _chunks, _numbers = function, chunks, _numbered(len(chunks))
     try:   # an executor, not a Pool: a worker killed (say, out of memory) fails the build
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             others = [pool.submit(_drain) for _ in range(workers - 1)]
-            try:
-                done = _drain()
-            finally:   # after an error here, the workers take no more chunks
-                with _next.get_lock():
-                    _next.value = len(chunks)
+            try:   # a worker that is done has failed or found no chunk left: stop too
+                done = _drain(lambda: any(other.done() for other in others))
+            finally:   # no one starts another chunk (after an error here, say)
+                _take_the_rest()
             for other in others:
                 done.extend(other.result())
     except BrokenProcessPool:
         raise WorkerDied("a worker process ended abruptly (was it out of memory?)") from None
     finally:
-        _task = _chunks = _next = None
+        os.close(_numbers)
+        _task, _chunks, _numbers = None, (), -1
         gc.unfreeze()
     return [result for _, result in sorted(done, key=lambda pair: pair[0])]
 
@@ -92,13 +92,34 @@ def map_slices(function: Callable[[tuple[int, int]], R], count: int, workers: in
     return map_forked(function, [(part.start, part.stop) for part in chunked(range(count), workers)], workers)
 
 
-def _drain() -> list[tuple[int, Any]]:
-    """The results of the chunks left, taken one at a time, with their numbers."""
+def _numbered(count: int) -> int:
+    """The reading end of a pipe that holds the numbers of `count` chunks and is closed for
+    writing. Each process takes the next number with one read, which the system does whole:
+    unlike a shared counter's lock, nothing is left held by a worker killed while taking one.
+    There are few chunks (`chunked`): their numbers fit in the pipe at once."""
+    reading, writing = os.pipe()
+    numbers = b"".join(number.to_bytes(NUMBER, "little") for number in range(count))
+    os.set_blocking(writing, False)   # too many chunks fail here rather than wait for a reader
+    try:
+        written = os.write(writing, numbers)
+    finally:
+        os.close(writing)
+    if written != len(numbers):
+        os.close(reading)
+        raise ValueError(f"{count} chunks: more numbers than a pipe holds")
+    return reading
+
+
+def _drain(stop: Callable[[], bool] = lambda: False) -> list[tuple[int, Any]]:
+    """The results of the chunks left, taken one at a time until `stop`, with their numbers."""
     done = []
-    while True:
-        with _next.get_lock():
-            number = _next.value
-            _next.value += 1
-        if number >= len(_chunks):
-            return done
+    while not stop() and (taken := os.read(_numbers, NUMBER)):
+        number = int.from_bytes(taken, "little")
         done.append((number, _task(_chunks[number])))
+    return done
+
+
+def _take_the_rest() -> None:
+    """Take every number left, so that no process starts another chunk."""
+    while os.read(_numbers, 4096):
+        pass
