@@ -8,7 +8,9 @@ calendar's repeated meetings do not crowd the results.
 Pagefind holds the whole index of a run in memory, about 105 KB a page whatever the page's
 size (1.2 GB for one language's 11,000 pages). So each run indexes at most `PART_PAGES` pages
 of one language: a folder of links to them under their own paths (the addresses Pagefind
-stores are the site's). The first part of each language goes into ``pagefind/``, whose entry
+stores are the site's). Each part ranks its results and matches word beginnings on its own,
+so a search can find a little more in parts than in one index ("Kemi" finds "Kemin" in a part
+where no page has "Kemi"). The first part of each language goes into ``pagefind/``, whose entry
 file lists every language as one run over the site would; further parts are bundles of their
 own in ``pagefind/<lang>-<n>/``, listed in ``pagefind/parts.json``, and the search page merges
 them into its language's results (Pagefind's ``mergeIndex``). Every language has marked pages
@@ -37,7 +39,7 @@ ENTRY = "pagefind-entry.json"
 MARK = b"data-pagefind-body"
 PARTS = "parts.json"       # in the index folder: each language's further bundles
 PART_PAGES = 2500          # the pages of one Pagefind run: about 270 MB of its memory
-WORK = ".pagefind-part"    # in the site while Pagefind runs: the links to one part's pages
+WORK = ".pagefind-part"    # beside the site while Pagefind runs: links to one part's pages
 
 
 class SearchIndexFailed(Exception):
@@ -61,14 +63,17 @@ def index_site(folder: Path, pages: list[str], languages: list[str], unchanged: 
     parts: dict[str, list[str]] = {}
     for lang in languages:
         chosen = marked_pages(folder, indexed_pages(pages, lang))
-        for number, start in enumerate(range(0, len(chosen), PART_PAGES), start=1):
+        count = -(-len(chosen) // PART_PAGES)   # parts of the same size, not a small last one
+        for number in range(1, count + 1):
             bundle = f"{lang}-{number}/" if number > 1 else ""
-            written = _index_part(folder, chosen[start:start + PART_PAGES], folder / INDEX / bundle)
+            part = chosen[(number - 1) * len(chosen) // count:number * len(chosen) // count]
+            written = _index_part(folder, part, folder / INDEX / bundle)
             if bundle:
                 parts.setdefault(lang, []).append(bundle)
                 _write_json(folder / INDEX / bundle / ENTRY, written)
             else:
                 entry = {**written, "languages": {**entry.get("languages", {}), **written["languages"]}}
+    (folder / INDEX).mkdir(exist_ok=True)   # a site without pages to index has an empty one
     _write_json(folder / INDEX / ENTRY, entry)
     _write_json(folder / INDEX / PARTS, parts)
     (folder / INDEX / PAGES).write_text(listed, encoding="utf-8")
@@ -82,19 +87,20 @@ def indexed_pages(pages: list[str], lang: str) -> list[str]:
 
 
 def marked_pages(folder: Path, pages: list[str]) -> list[str]:
-    """The `pages` with a part marked for the index. Pagefind indexes the whole of each page
-    when none of those it reads is marked: a part made only of listings would fill the index
-    with menus."""
-    return [page for page in pages if MARK in (folder / page).read_bytes()]
+    """The `pages` with a part marked for the index; all of them where none is (a theme that
+    marks nothing: Pagefind indexes whole pages). A run that reads no marked page indexes
+    whole pages, so a part made only of listings would fill the index with menus."""
+    return [page for page in pages if MARK in (folder / page).read_bytes()] or pages
 
 
 def _index_part(folder: Path, part: list[str], bundle: Path) -> dict:
     """Index the pages `part` of the site in `folder` into `bundle`; the entry Pagefind wrote."""
-    work = folder / WORK
+    work = folder.with_name(folder.name + WORK)   # beside the site: never published with it
+    shutil.rmtree(work, ignore_errors=True)
     try:
         for page in part:
             (work / page).parent.mkdir(parents=True, exist_ok=True)
-            os.link(folder / page, work / page)
+            _link_or_copy(folder / page, work / page)
         done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(work), "--output-path",
                                str(bundle), "--silent"], capture_output=True, text=True, check=False)
     finally:
@@ -102,6 +108,13 @@ def _index_part(folder: Path, part: list[str], bundle: Path) -> dict:
     if done.returncode != 0:
         raise SearchIndexFailed((done.stderr or done.stdout).strip() or f"exit code {done.returncode}")
     return json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:   # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def _write_json(path: Path, value: dict) -> None:

@@ -36,20 +36,27 @@
     history.replaceState(history.state, "", url);
   }
 
-  // Pagefind's module, with the further parts of this language's index merged in.
+  // A Pagefind search of this language's index, with its further parts merged in. Each
+  // load makes an instance of its own, so one that failed half-way is not used again.
   async function load() {
     var loaded = await Promise.all([
       import(texts.bundle + "pagefind.js"),
-      fetch(texts.bundle + "parts.json").then(function (response) {
+      fetch(texts.bundle + "parts.json", { cache: "no-cache" }).then(function (response) {
+        if (response.status === 404) return {};  // no list: one part per language
         if (!response.ok) throw new Error(response.url + ": " + response.status);
         return response.json();
       })
     ]);
-    var more = loaded[1][lang] || [];
-    for (var i = 0; i < more.length; i++) {
-      await loaded[0].mergeIndex(texts.bundle + more[i], { language: lang });
+    var instance = loaded[0].createInstance();
+    try {
+      await Promise.all((loaded[1][lang] || []).map(function (part) {
+        return instance.mergeIndex(texts.bundle + part, { language: lang });
+      }));
+    } catch (error) {
+      instance.destroy();
+      throw error;
     }
-    return loaded[0];
+    return instance;
   }
 
   // One result: its title as text, and Pagefind's excerpt, which is escaped HTML with <mark>.
@@ -74,7 +81,10 @@
     }
     if (!pagefind) status.textContent = texts.searching;  // said once, while Pagefind loads
     try {
-      pagefind = pagefind || load();
+      pagefind = pagefind || load().catch(function (error) {
+        pagefind = null;  // the next search loads again
+        throw error;
+      });
       // Under a sub-path Pagefind finds the site's root from the bundle's own address.
       var found = await (await pagefind).search(query);
       var pages = await Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
@@ -87,7 +97,6 @@
       say(count === 0 ? texts.none : count === 1 ? texts.one : texts.other, count, query);
     } catch (error) {
       // No index (or no network): show the list of everything again rather than nothing.
-      pagefind = null;
       if (number === latest) {
         status.textContent = "";
         list.hidden = true;
