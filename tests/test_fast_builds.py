@@ -243,7 +243,10 @@ def test_template_mistakes_are_reported_alike_by_one_process_and_many(tmp_path):
 def test_the_cache_doubles_none_of_the_strings_the_site_holds(project):
     """CPython keeps a UTF-8 copy inside each non-ASCII string it pickles: the cache must not
     pickle the site's own bodies and their HTML, most of a build's memory."""
-    for _ in ("computed", "read from the cache"):
+    edited = sorted((project / "content/news").glob("*.md"))[0]
+    for state in ("computed", "read from the cache, with one body edited"):
+        if state != "computed":   # the shards of the old and new body are written again
+            edited.write_text(edited.read_text(encoding="utf-8") + "\nÆndret.\n", encoding="utf-8")
         cache = BuildCache(project / ".sitegen-cache")
         markup = Markup(cache.table("bodies"))
         site = load_site(options(project), Diagnostics(), markup, LoadCache(sources=cache.table("sources")),
