@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, Location
+from .render.sitemap import indexable, sitemap_files
 from .site import Site
 from .urls import Urls, page_count
 
@@ -45,6 +46,7 @@ def plan_site(site: Site, urls: Urls, static_dir: Path, diagnostics: Diagnostics
                                       lang, slug, source=text.path))
     jobs.extend(_calendar_jobs(site, urls))
     jobs.extend(_feed_jobs(site, urls))
+    jobs.extend(_sitemap_files(jobs, urls))
     jobs.extend(OutputJob(path, "static", source=source) for path, source in _assets(site, static_dir))
     _report_collisions(jobs, diagnostics)
     return sorted(jobs, key=lambda job: job.path)
@@ -128,6 +130,13 @@ def _feed_jobs(site: Site, urls: Urls) -> list[OutputJob]:
         jobs.append(OutputJob(_file(urls, urls.meetings_feed(lang, network)), "atom-meetings",
                               lang, network))
     return jobs
+
+
+def _sitemap_files(jobs: list[OutputJob], urls: Urls) -> list[OutputJob]:
+    """The files that ``sitemap.xml`` is the index of, when the pages are too many for one."""
+    files = sitemap_files(sum(map(indexable, jobs)))
+    return [OutputJob(_file(urls, urls.sitemap(part)), "sitemap", key=str(part))
+            for part in range(1, files + 1)] if files > 1 else []
 
 
 def _file(urls: Urls, url: str) -> str:

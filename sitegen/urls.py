@@ -93,8 +93,9 @@ class Urls:
 
     SITEMAP = "sitemap.xml"
 
-    def sitemap(self) -> str:
-        return f"{self.prefix}{self.SITEMAP}"
+    def sitemap(self, part: int | None = None) -> str:
+        """The sitemap, or one of the files it is the index of."""
+        return f"{self.prefix}{self.SITEMAP}" if part is None else f"{self.prefix}sitemap-{part}.xml"
 
     @property
     def domain(self) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.render.sitemap
 from conftest import options
 from sitegen.errors import Diagnostics
 from sitegen.pipeline import load_site
@@ -156,3 +157,23 @@ def test_a_site_under_a_path_has_its_sitemap_and_pages_there(make_site):
     assert found[f"{BASE}/verkostot/"]["alternates"]["x-default"] == f"{BASE}/verkostot/"
     assert urls.sitemap() == "/verkostot/sitemap.xml"
     assert f"Sitemap: {BASE}/verkostot/sitemap.xml" in robots_txt(urls).decode()
+
+
+def test_more_pages_than_one_sitemap_lists_are_in_files_that_sitemap_xml_indexes(make_site, monkeypatch):
+    monkeypatch.setattr(sitegen.render.sitemap, "URLS_PER_FILE", 7)
+    root = make_site(SITE)
+    site = load_site(options(root), Diagnostics())
+    urls = Urls(site.config)
+    jobs = plan_site(site, urls, root / "nostatic", Diagnostics())
+    parts = sorted((job for job in jobs if job.kind == "sitemap" and job.key), key=lambda job: int(job.key))
+    index = ET.fromstring(sitemap(site, urls, jobs))
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    listed = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
+    assert listed == [f"{BASE}/{job.path}" for job in parts]
+    assert listed == [f"{BASE}/sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    found = [parse(sitemap(site, urls, jobs, int(job.key))) for job in parts]
+    assert len(found) >= 3 and all(len(urls_of_part) <= 7 for urls_of_part in found)
+    monkeypatch.undo()
+    whole = parse(sitemap(site, urls, jobs))
+    assert [loc for part in found for loc in part] == list(whole)   # in order, each once
+    assert {loc: entry for part in found for loc, entry in part.items()} == whole

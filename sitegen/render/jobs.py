@@ -65,7 +65,7 @@ class JobRenderer:
                                                       self.memo, network=job.slug, region=job.key),
             "ics-event": lambda job, site: render_occurrence(site, urls, job.lang, self.catalogs[job.lang],
                                                              self.memo, job.slug, job.key),
-            "sitemap": lambda job, site: sitemap(site, urls, self.jobs),
+            "sitemap": lambda job, site: sitemap(site, urls, self.jobs, int(job.key) if job.key else None),
             "robots": lambda job, site: robots_txt(urls),
         }
 

@@ -7,6 +7,9 @@ links follow, so each version lists the same set and alternates are reciprocal b
 construction. The plan writes an item's pages only in the languages it is written in, so
 none is a fallback duplicate. The root language choice is the ``x-default`` of the homes.
 
+A site of more pages than one sitemap may list (50,000) has them in ``sitemap-1.xml``,
+``sitemap-2.xml`` …, in order of location, and ``sitemap.xml`` is the index that lists those.
+
 ``<lastmod>`` only where content dates a page: a news post's date. Event revisions count only
 changes of time, place, status and title (and are the build time without git history), so
 they would not date an event page honestly.
@@ -24,6 +27,8 @@ from ..urls import Urls
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 HOMES = "index.html"   # the home's path within a language folder
+URLS_PER_FILE = 50_000  # the protocol's limit for one sitemap
+DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
 
 class Job(Protocol):
@@ -33,6 +38,7 @@ class Job(Protocol):
     kind: str
     lang: str | None
     slug: str | None
+    key: str | None
 
 
 def robots_txt(urls: Urls) -> bytes:
@@ -41,14 +47,21 @@ def robots_txt(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(urls.sitemap())}\n".encode()
 
 
-def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
-    """One ``<url>`` per indexable page, ordered by location, with its language versions."""
+def sitemap_files(pages: int) -> int:
+    """How many sitemap files list `pages` pages (more than one: with ``sitemap.xml`` as their
+    index)."""
+    return max(1, -(-pages // URLS_PER_FILE))
+
+
+def sitemap(site: Site, urls: Urls, jobs: Iterable[Job], part: int | None = None) -> bytes:
+    """One ``<url>`` per indexable page, ordered by location, with its language versions; of a
+    large site, the index of its sitemap files (`part` None) or the `part`-th of them."""
     versions: dict[str, dict[str, str]] = defaultdict(dict)   # path after the language → lang → URL
     alone: list[str] = []                                      # pages of no language
     root = None
     lastmod: dict[str, str] = {}
     for job in jobs:
-        if not _indexable(job):
+        if not indexable(job):
             continue
         url = urls.prefix + job.path.removesuffix("index.html")
         if job.kind == "news-post":
@@ -72,21 +85,28 @@ def sitemap(site: Site, urls: Urls, jobs: Iterable[Job]) -> bytes:
             alternates[root] = links
     if root and root not in alternates:
         alternates[root] = []
-    return _urlset(urls, alternates, lastmod)
+    located = sorted(alternates)
+    files = sitemap_files(len(located))
+    if files == 1:
+        return _urlset(urls, located, alternates, lastmod)
+    if part is None:
+        return _index(urls, files)
+    return _urlset(urls, located[(part - 1) * URLS_PER_FILE:part * URLS_PER_FILE], alternates, lastmod)
 
 
-def _indexable(job: Job) -> bool:
+def indexable(job: Job) -> bool:
     """A page sitegen made (feeds, files and 404 pages are not, nor files published as they
     are). The plan writes an item's pages only in the languages it is written in, so no page is
     a fallback duplicate."""
     return job.kind != "static" and (job.path == "index.html" or job.path.endswith("/index.html"))
 
 
-def _urlset(urls: Urls, alternates: dict[str, list[tuple[str, str]]], lastmod: dict[str, str]) -> bytes:
+def _urlset(urls: Urls, located: list[str], alternates: dict[str, list[tuple[str, str]]],
+            lastmod: dict[str, str]) -> bytes:
     """The XML written out line by line, as ElementTree indents it: a tree of every page's
     elements would hold about 100 MB at 40,000 pages."""
-    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
-    for url in sorted(alternates):
+    lines = [DECLARATION, f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
+    for url in located:
         lines.append(f"  <url>\n    <loc>{escape(urls.absolute(url))}</loc>")
         if url in lastmod:
             lines.append(f"    <lastmod>{lastmod[url]}</lastmod>")
@@ -94,6 +114,14 @@ def _urlset(urls: Urls, alternates: dict[str, list[tuple[str, str]]], lastmod: d
                      f'href="{_attribute(urls.absolute(target))}" />' for hreflang, target in alternates[url])
         lines.append("  </url>")
     lines.append("</urlset>\n")
+    return "\n".join(lines).encode()
+
+
+def _index(urls: Urls, files: int) -> bytes:
+    lines = [DECLARATION, f'<sitemapindex xmlns="{SITEMAP}">']
+    lines.extend(f"  <sitemap>\n    <loc>{escape(urls.absolute(urls.sitemap(part)))}</loc>\n  </sitemap>"
+                 for part in range(1, files + 1))
+    lines.append("</sitemapindex>\n")
     return "\n".join(lines).encode()
 
 
