@@ -61,8 +61,12 @@ def index_site(folder: Path, pages: list[str], languages: list[str], unchanged: 
         return
     entry: dict = {}
     parts: dict[str, list[str]] = {}
+    candidates = {lang: indexed_pages(pages, lang) for lang in languages}
+    marked = {lang: marked_pages(folder, chosen) for lang, chosen in candidates.items()}
+    if not any(marked.values()):   # a theme that marks nothing: Pagefind indexes whole pages
+        marked = candidates
     for lang in languages:
-        chosen = marked_pages(folder, indexed_pages(pages, lang))
+        chosen = marked[lang]
         count = -(-len(chosen) // PART_PAGES)   # parts of the same size, not a small last one
         for number in range(1, count + 1):
             bundle = f"{lang}-{number}/" if number > 1 else ""
@@ -87,10 +91,9 @@ def indexed_pages(pages: list[str], lang: str) -> list[str]:
 
 
 def marked_pages(folder: Path, pages: list[str]) -> list[str]:
-    """The `pages` with a part marked for the index; all of them where none is (a theme that
-    marks nothing: Pagefind indexes whole pages). A run that reads no marked page indexes
-    whole pages, so a part made only of listings would fill the index with menus."""
-    return [page for page in pages if MARK in (folder / page).read_bytes()] or pages
+    """The `pages` with a part marked for the index. A Pagefind run that reads no marked page
+    indexes whole pages, so a part made only of listings would fill the index with menus."""
+    return [page for page in pages if MARK in (folder / page).read_bytes()]
 
 
 def _index_part(folder: Path, part: list[str], bundle: Path) -> dict:

@@ -15,7 +15,7 @@
   var fallback = document.querySelector(".search-fallback");
   var texts = form.dataset;  // searching, none, one, other: with {count} and {query} in them
   var lang = document.documentElement.lang;
-  var pagefind = null;  // the promise of Pagefind's module with the parts merged in, once asked for
+  var pagefind = null;  // the promise of a Pagefind instance with the parts merged in, once asked for
   var latest = 0;       // the number of the latest search: answers to older ones are dropped
   var timer = 0;
 
@@ -49,6 +49,7 @@
     ]);
     var instance = loaded[0].createInstance();
     try {
+      await instance.filters();  // fails if the index did not load (merging would wait forever)
       await Promise.all((loaded[1][lang] || []).map(function (part) {
         return instance.mergeIndex(texts.bundle + part, { language: lang });
       }));
