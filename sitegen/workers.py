@@ -64,9 +64,10 @@ def map_forked(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
         return [function(chunk) for chunk in chunks]
     # Objects made before the fork stay shared (copy-on-write) only while nothing writes to
     # them; the cycle collector's passes would touch every one in every worker.
+    numbers = _numbered(len(chunks))
     gc.collect()
     gc.freeze()
-    _task, _chunks, _numbers = function, chunks, _numbered(len(chunks))
+    _task, _chunks, _numbers = function, chunks, numbers
     try:   # an executor, not a Pool: a worker killed (say, out of memory) fails the build
         with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             others = [pool.submit(_drain) for _ in range(workers - 1)]
@@ -121,5 +122,5 @@ def _drain(stop: Callable[[], bool] = lambda: False) -> list[tuple[int, Any]]:
 
 def _take_the_rest() -> None:
     """Take every number left, so that no process starts another chunk."""
-    while os.read(_numbers, 4096):
+    while os.read(_numbers, NUMBER * 1024):
         pass

@@ -126,4 +126,4 @@ def _index(urls: Urls, files: int) -> bytes:
 
 
 def _attribute(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return escape(value, {'"': "&quot;", "\t": "&#09;", "\n": "&#10;", "\r": "&#13;"})   # as ElementTree
