@@ -1,9 +1,9 @@
 """Fill the staging folder: render every job and write its file, on every core.
 
 Rendering is most of the write phase and each job is independent of the others, so the jobs
-are cut into slices that forked workers (`workers`) render and write straight into the
-staging folder: only a slice's bounds go to a worker, and only counts, timings and template
-mistakes come back. The files and the reported mistakes are the same as one process would
+are cut into slices that this process and forked workers (`workers`) render and write
+straight into the staging folder: a worker is handed only a slice's number, and only counts,
+timings and template mistakes come back. The files and the reported mistakes are the same as one process would
 give (`render.jobs.RenderFailures` merges slices in the jobs' order).
 """
 from __future__ import annotations
