@@ -3,11 +3,11 @@
 Reading, parsing and validating every content file is most of the load phase; an edit touches
 one file. `FileCache` hands back what a file gave last time, its diagnostics included, while
 the file's stamp (size, modification time and inode, or the parsed value it was computed
-from) and what it was read with (`use`: the site's configuration, today's date) are the same.
-The whole-site steps after them (grouping translations, expanding series) keep a `FileCache`
-by item, stamped with the item's inputs: unchanged inputs are the very same objects, so the
-comparison costs next to nothing. A one-off build starts with empty caches, so it computes
-everything once, as before.
+from) and what it was read with (its context: the site's configuration, today's date) are
+the same. The whole-site steps after them (grouping translations, expanding series) keep a
+`FileCache` by item, stamped with the item's inputs: unchanged inputs are the very same
+objects, so the comparison costs next to nothing. A one-off build starts with empty caches,
+so it computes everything once, as before.
 """
 from __future__ import annotations
 
@@ -66,13 +66,21 @@ def scan(folders: Iterable[Path]) -> dict[str, tuple[int, int, int] | None]:
 
 
 class FileCache:
-    """Results by file path (or item), each with the stamp and the diagnostics it was computed with."""
+    """Results by key (a file's path, an item), each with the stamp and the diagnostics it was
+    computed with.
+
+    `map` takes every key of a load at once and computes only the keys whose stamp changed:
+    the comparison is one pass in a comprehension, and what did not change is copied over as
+    whole dicts, so a load after a one-file edit costs little more than that pass.
+    """
 
     def __init__(self) -> None:
-        self._entries: dict[Hashable, tuple[Any, Any, tuple[Diagnostic, ...]]] = {}
         self._context: Hashable = None
-        self._seen: set[Hashable] = set()
+        self._stamps: dict[Hashable, Any] = {}     # the inputs of the last `map`
+        self._results: dict[Hashable, Any] = {}
+        self._problems: dict[Hashable, tuple[Diagnostic, ...]] = {}   # only keys that had some
         self.stamps: dict[str, Any] = {}   # the latest `scan`, if the caller made one
+        self.kept: Any = None   # what its step keeps of its last call besides the results
 
     def stamp(self, path: str) -> tuple[int, int, int] | None:
         """The file's stamp: from the latest `scan`, else from the file (None if unreadable)."""
@@ -83,36 +91,51 @@ class FileCache:
         except OSError:
             return None  # unreadable: reading it says why
 
-    def use(self, context: Hashable) -> None:
-        """Start a load with `context`; when it differs from the last one, forget everything."""
+    def stamps_of(self, paths: dict[Hashable, str]) -> dict[Hashable, Any]:
+        """The `stamp` of each file, by key."""
+        scanned = self.stamps
+        return {key: scanned[path] if path in scanned else self.stamp(path) for key, path in paths.items()}
+
+    def fresh(self, stamps: dict[Hashable, Any], context: Hashable = None) -> list[Hashable]:
+        """The keys `map` would compute: new ones, and those whose stamp changed or is None
+        ("cannot tell"); every key when `context` (what all were computed with) changed."""
         if context != self._context:
-            self._entries.clear()
-            self._context = context
-        self._seen = set()
+            return list(stamps)
+        old, missing = self._stamps, _MISSING
+        return [key for key, now in stamps.items()
+                if now is None or (was := old.get(key, missing)) is not now and was != now]
 
-    def holds(self, path: str, file_stamp: Any) -> bool:
-        """Whether `get` would hand back a remembered result."""
-        entry = self._entries.get(path)
-        return entry is not None and file_stamp is not None and entry[0] == file_stamp
+    def map(self, stamps: dict[Hashable, Any], compute: Callable[[Hashable, Diagnostics], T],
+            diagnostics: Diagnostics, context: Hashable = None) -> dict[Hashable, T]:
+        """Each key's result, in the order of `stamps`: `compute(key, found)` for the `fresh`
+        keys, remembered for the others; each key's diagnostics are added to `diagnostics`.
+        Keys not in `stamps` are forgotten. With nothing fresh and the same keys, the very
+        dict of the last call is returned, so the next step can tell nothing changed."""
+        fresh = self.fresh(stamps, context)
+        if context != self._context:
+            self._context, self._results, self._problems = context, {}, {}
+        same_keys = stamps.keys() == self._stamps.keys()
+        if fresh or not same_keys:
+            computed, problems = {}, dict(self._problems)
+            for key in fresh:
+                found = Diagnostics()
+                computed[key] = compute(key, found)
+                problems[key] = tuple(found.items)
+            if same_keys:
+                results = self._results.copy()
+                results.update(computed)
+            else:
+                old = self._results
+                results = {key: computed[key] if key in computed else old[key] for key in stamps}
+            self._results = results
+            self._problems = {key: found for key, found in problems.items() if found and key in stamps}
+        self._stamps = stamps
+        for found in self._problems.values():
+            diagnostics.items.extend(found)
+        return self._results
 
-    def get(self, path: str, file_stamp: Any, compute: Callable[[Diagnostics], T],
-            diagnostics: Diagnostics) -> T:
-        """The result for `path`: remembered if the stamp is unchanged, else `compute`d.
 
-        A stamp of None means "cannot tell": the result is computed again."""
-        self._seen.add(path)
-        entry = self._entries.get(path)
-        if entry is None or file_stamp is None or (entry[0] is not file_stamp and entry[0] != file_stamp):
-            found = Diagnostics()
-            entry = (file_stamp, compute(found), tuple(found.items))
-            self._entries[path] = entry
-        diagnostics.items.extend(entry[2])
-        return entry[1]
-
-    def forget_unseen(self) -> None:
-        """Drop the files this load did not ask for (they were deleted or renamed)."""
-        if len(self._seen) != len(self._entries):
-            self._entries = {path: entry for path, entry in self._entries.items() if path in self._seen}
+_MISSING = object()
 
 
 class HistoryCache:

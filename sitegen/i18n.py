@@ -12,8 +12,8 @@ import io
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -46,41 +46,110 @@ class ItemFacts(Mapping):
     them into one would cost a pass over every fact at each of the preview's loads."""
 
     def __init__(self, by_item: dict[tuple[str, str], dict[tuple[str, str, str], Fact]]):
-        self._by_item = by_item
+        self.by_item = by_item
 
     def __getitem__(self, key: tuple[str, str, str]) -> Fact:
-        return self._by_item[key[:2]][key]
+        return self.by_item[key[:2]][key]
 
     def __iter__(self):
-        return (key for facts in self._by_item.values() for key in facts)
+        return (key for facts in self.by_item.values() for key in facts)
 
     def __len__(self) -> int:
-        return sum(map(len, self._by_item.values()))
+        return sum(map(len, self.by_item.values()))
 
 
-def group_translations(translations: list[Translation], config: SiteConfig, diagnostics: Diagnostics,
+Item = tuple[str, str]   # (kind, slug)
+
+
+def group_translations(translations: dict[str, Translation], config: SiteConfig, diagnostics: Diagnostics,
                        cache: FileCache | None = None) -> Grouped:
     """Merge the translations of each item into one record.
 
     A shared fact may be written in any one translation; when two translations both write it
-    and disagree, that is an error naming both files. A `cache` kept between loads merges
-    again only the items with a changed translation.
+    and disagree, that is an error naming both files. A `cache` kept between loads regroups
+    and merges again only the items with a changed translation (see `Grouping`).
     """
     cache = cache or FileCache()
-    cache.use(config)
-    by_item: dict[tuple[str, str], list[Translation]] = defaultdict(list)
-    for translation in sorted(translations, key=lambda t: t.text.path):
+    last: Grouping | None = cache.kept if cache.kept and cache.kept.config == config else None
+    groups = _regroup(translations, last.translations, last.groups) if last else _groups(translations)
+    merged = cache.map(groups, lambda item, found: _merge(*item, groups[item], config, found), diagnostics,
+                       config)
+    grouped = (last and _patched(last.grouped, last.merged, merged)) or _assembled(merged)
+    cache.kept = Grouping(config, translations, groups, merged, grouped)
+    return grouped
+
+
+class Grouping(NamedTuple):
+    """What `group_translations` keeps of its last call."""
+
+    config: SiteConfig
+    translations: dict[str, Translation]
+    groups: dict[Item, tuple[Translation, ...]]
+    merged: dict[Item, tuple]   # each item's record (None: it has errors) and facts
+    grouped: Grouped
+
+
+def _groups(translations: dict[str, Translation]) -> dict[Item, tuple[Translation, ...]]:
+    """The translations of each item, by path; the items in order."""
+    by_item: dict[Item, list[Translation]] = defaultdict(list)
+    for translation in sorted(translations.values(), key=lambda t: t.text.path):
         by_item[translation.kind, translation.slug].append(translation)
-    facts_by_item: dict[tuple[str, str], dict[tuple[str, str, str], Fact]] = {}
+    return {item: tuple(group) for item, group in sorted(by_item.items())}
+
+
+def _regroup(translations: dict[str, Translation], before: dict[str, Translation],
+             groups: dict[Item, tuple[Translation, ...]]) -> dict[Item, tuple[Translation, ...]]:
+    """`groups` of the translations `before`, brought up to date: only the items of the
+    translations added, removed or changed are grouped again."""
+    changed = {path for path, translation in translations.items() if before.get(path) is not translation}
+    changed.update(before.keys() - translations.keys())
+    if not changed:
+        return groups
+    items = {(t.kind, t.slug) for path in changed for t in (before.get(path), translations.get(path)) if t}
+    added = items - groups.keys()
+    groups = dict(groups)
+    for item in items:
+        members = [t for t in groups.get(item, ()) if t.text.path not in changed]
+        members += (translations[path] for path in changed
+                    if path in translations and (translations[path].kind, translations[path].slug) == item)
+        if members:
+            groups[item] = tuple(sorted(members, key=lambda t: t.text.path))
+        else:
+            del groups[item]
+    return dict(sorted(groups.items())) if added else groups
+
+
+def _assembled(merged: dict[Item, tuple]) -> Grouped:
+    """The records of the items `merged` (those without errors) and every item's facts."""
+    facts_by_item: dict[Item, dict[tuple[str, str, str], Fact]] = {}
     grouped = Grouped({}, {}, {}, {}, ItemFacts(facts_by_item))
-    for (kind, slug), group in sorted(by_item.items()):
-        record, facts = cache.get((kind, slug), tuple(group), partial(_merge, kind, slug, group, config),
-                                  diagnostics)
+    for (kind, slug), (record, facts) in merged.items():
         facts_by_item[kind, slug] = facts
         if record is not None:
             getattr(grouped, kind)[slug] = record
-    cache.forget_unseen()
     return grouped
+
+
+def _patched(grouped: Grouped, before: dict[Item, tuple], merged: dict[Item, tuple]) -> Grouped | None:
+    """`grouped` (assembled from `before`) with the items merged again replaced; None when an
+    item is new or had errors before, as its record would not be in its place in the order."""
+    if merged is before:
+        return grouped
+    if merged.keys() != before.keys():
+        return None
+    changed = [item for item, entry in merged.items() if before[item] is not entry]
+    if any(before[item][0] is None for item in changed):
+        return None
+    records = {kind: dict(getattr(grouped, kind)) for kind in {kind for kind, _ in changed}}
+    facts_by_item = dict(grouped.facts.by_item)
+    for kind, slug in changed:
+        record, facts = merged[kind, slug]
+        facts_by_item[kind, slug] = facts
+        if record is None:
+            del records[kind][slug]
+        else:
+            records[kind][slug] = record
+    return replace(grouped, **records, facts=ItemFacts(facts_by_item))
 
 
 def _merge(kind: str, slug: str, group: list[Translation], config: SiteConfig, diagnostics: Diagnostics

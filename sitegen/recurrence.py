@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from functools import partial
 from operator import itemgetter
 
 from babel.dates import get_day_names
@@ -180,15 +179,13 @@ def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date],
 
     A `cache` kept between loads expands again only the events that changed."""
     cache = cache or FileCache()
-    cache.use(window)
     unused = Diagnostics()   # expanding reports nothing: `check_series` does
-    found = [pair for event in events.values()
-             for pair in cache.get(event.slug, event, partial(_keyed, event, window), unused)]
-    cache.forget_unseen()
+    expanded = cache.map(events, lambda slug, _: _keyed(events[slug], window), unused, window)
+    found = [pair for pairs in expanded.values() for pair in pairs]
     return tuple(occurrence for _, occurrence in sorted(found, key=itemgetter(0)))
 
 
-def _keyed(event: Event, window: tuple[dt.date, dt.date], _: Diagnostics) -> list[tuple[tuple, Occurrence]]:
+def _keyed(event: Event, window: tuple[dt.date, dt.date]) -> list[tuple[tuple, Occurrence]]:
     return [(occurrence.sort_key(), occurrence) for occurrence in expand(event, window)]
 
 

@@ -10,13 +10,14 @@ import datetime as dt
 import os
 import pickle
 import re
+from collections.abc import KeysView
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .buildcache import Table, digest
 from .config import CONFIG_FILE, SiteConfig
-from .errors import Diagnostics, Location, display_path
+from .errors import Diagnostic, Diagnostics, Location, display_path
 from .filecache import FileCache
 from .workers import chunked, map_forked
 from .yamlpos import YamlProblem, parse_yaml
@@ -59,10 +60,37 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     holds would double the bodies in memory for the rest of the build.
     """
     store = store or Table(None)
-    cache.use(config.codes)   # a file's name is checked against the site's languages
+    files = _listing(content_dir, root, cache, diagnostics).files
+    stamps = cache.stamps_of({shown: file[0] for shown, file in files.items()})
+    context = config.codes   # a file's name is checked against the site's languages
+    _parse_ahead([(*files[shown], shown) for shown in cache.fresh(stamps, context)], config, store, workers)
+    loaded = cache.map(stamps, lambda shown, found: _load(*files[shown], shown, config, store, found),
+                       diagnostics, context)
+    return [source for source in loaded.values() if source is not None]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The content files a walk found, kept while a scan finds the same paths."""
+
+    scanned: KeysView[str]            # the paths of the scan it was made with
+    files: dict[str, tuple[str, str, str]]   # path as shown -> (path, kind, name in its folder)
+    links: dict[str, Any]             # the symbolic links among them -> their stamp
+    problems: tuple[Diagnostic, ...]
+
+
+def _listing(content_dir: Path, root: Path, cache: FileCache, diagnostics: Diagnostics) -> Listing:
+    """The content files, walked again unless the cache's scan has the same paths as the last
+    walk's and no link leads elsewhere (a link's stamp is its target's)."""
+    kept = cache.kept
+    if kept is not None and kept.scanned == cache.stamps.keys() and \
+            all(cache.stamps.get(path) == was for path, was in kept.links.items()):
+        diagnostics.items.extend(kept.problems)
+        return kept
+    found = Diagnostics()
     shown_dir = display_path(content_dir, root)
-    files = []
-    for path, relative in _walk(content_dir, root, diagnostics):
+    files, links = {}, []
+    for path, relative, is_link in _walk(content_dir, root, found):
         shown = f"{shown_dir}/{relative}"
         if relative == CONFIG_FILE:
             continue
@@ -70,28 +98,26 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
         if kind == FILES:
             continue  # see `passthrough_files`
         if kind not in KINDS or "/" in name:
-            diagnostics.error("source.unexpected", f"'{relative}' is not where content goes",
-                              Location(shown),
-                              f"content files go in {', '.join(k + '/' for k in KINDS)}; "
-                              f"files to publish as they are in {FILES}/")
+            found.error("source.unexpected", f"'{relative}' is not where content goes",
+                        Location(shown),
+                        f"content files go in {', '.join(k + '/' for k in KINDS)}; "
+                        f"files to publish as they are in {FILES}/")
             continue
-        files.append((path, shown, kind, name, cache.stamp(path)))
-    _parse_ahead([file for file in files if not cache.holds(file[1], file[4])], config, store, workers)
-    sources = []
-    for path, shown, kind, name, file_stamp in files:
-        source = cache.get(shown, file_stamp, partial(_load, path, shown, kind, name, config, store),
-                           diagnostics)
-        if source is not None:
-            sources.append(source)
-    cache.forget_unseen()
-    return sources
+        files[shown] = (path, kind, name)
+        if is_link:
+            links.append(path)
+    listing = Listing(cache.stamps.keys(), files, {path: cache.stamp(path) for path in links},
+                      tuple(found.items))
+    cache.kept = listing if cache.stamps else None
+    diagnostics.items.extend(listing.problems)
+    return listing
 
 
 def _parse_ahead(files: list[tuple], config: SiteConfig, store: Table, workers: int) -> None:
     """Parse the `files` that `store` does not hold on up to `workers` processes and put them
     in it, where `_load` finds them. Their problems are reported by `_load`, in file order."""
     pending = []
-    for path, shown, kind, name, _ in files:
+    for path, kind, name, shown in files:
         identity = _identity(kind, name, shown, config, Diagnostics())
         text = _read_text(Path(path), shown, Diagnostics()) if identity else None
         if text is not None:
@@ -129,10 +155,10 @@ def passthrough_files(content_dir: Path, root: Path) -> tuple[tuple[str, str], .
         return ()
     shown_dir = display_path(content_dir, root)
     return tuple((relative.removeprefix(f"{FILES}/"), f"{shown_dir}/{relative}")
-                 for _, relative in _walk(content_dir, root, Diagnostics(), FILES))
+                 for _, relative, _ in _walk(content_dir, root, Diagnostics(), FILES))
 
 
-def _load(path: str, shown: str, kind: str, name: str, config: SiteConfig, store: Table,
+def _load(path: str, kind: str, name: str, shown: str, config: SiteConfig, store: Table,
           diagnostics: Diagnostics) -> SourceFile | None:
     identity = _identity(kind, name, shown, config, diagnostics)
     if identity is None:
@@ -151,8 +177,8 @@ def _load(path: str, shown: str, kind: str, name: str, config: SiteConfig, store
 
 
 def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str = ""):
-    """Yield (path, path relative to `content_dir`) of each content file in a stable order;
-    refuse links that lead outside `content_dir`."""
+    """Yield (path, path relative to `content_dir`, whether it is a link) of each content file
+    in a stable order; refuse links that lead outside `content_dir`."""
     folder = content_dir / relative if relative else content_dir
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda entry: entry.name)
@@ -161,13 +187,14 @@ def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str
         if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
             continue  # hidden files and editors' backups and autosaves
         inside = f"{relative}/{name}" if relative else name
-        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
+        is_link = entry.is_symlink()
+        if is_link and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error("source.symlink", "links to a file outside content/; refused",
                               Location(f"{display_path(content_dir, root)}/{inside}"))
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(content_dir, root, diagnostics, inside)
         else:
-            yield entry.path, inside
+            yield entry.path, inside, is_link
 
 
 def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics: Diagnostics):

@@ -11,7 +11,6 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 from babel import Locale
@@ -66,27 +65,24 @@ SHARED_MAPPINGS: dict[str, dict[str, Callable[[s.FieldReader], Any]]] = {
 }
 
 
-def validate_sources(sources: list[SourceFile], config: SiteConfig, today: dt.date,
-                     diagnostics: Diagnostics, cache: FileCache) -> tuple[list[Translation], list[Person]]:
-    """Validate every source file; return the translations and the people.
+def validate_sources(sources: list[SourceFile], config: SiteConfig, today: dt.date, diagnostics: Diagnostics,
+                     cache: FileCache) -> tuple[dict[str, Translation], list[Person]]:
+    """Validate every source file; return the translations by path and the people.
 
     `today` decides whether a `publish_date` has come: a text before it is a draft. A `cache`
     kept between loads validates only the files parsed anew.
     """
-    cache.use((config, today))
-    translations, people = [], []
-    for source in sources:
+    by_path = {source.path: source for source in sources}
+
+    def check(path: str, found: Diagnostics) -> Translation | Person | None:
+        source = by_path[path]
         if source.kind == "people":
-            person = cache.get(source.path, source, partial(validate_person, source, config), diagnostics)
-            if person:
-                people.append(person)
-        else:
-            translation = cache.get(source.path, source, partial(validate_translation, source, config, today),
-                                    diagnostics)
-            if translation:
-                translations.append(translation)
-    cache.forget_unseen()
-    return translations, people
+            return validate_person(source, config, found)
+        return validate_translation(source, config, today, found)
+
+    valid = cache.map(by_path, check, diagnostics, (config, today))
+    translations = {path: value for path, value in valid.items() if isinstance(value, Translation)}
+    return translations, [value for value in valid.values() if isinstance(value, Person)]
 
 
 def validate_translation(source: SourceFile, config: SiteConfig, today: dt.date,
