@@ -138,6 +138,14 @@ class FileCache:
 _MISSING = object()
 
 
+def differing(before: dict, after: dict) -> list:
+    """The keys whose values in `after` are not the very objects they were in `before`, and
+    the keys `after` lost: what a step computed again, found in one pass."""
+    found = [key for key, value in after.items() if before.get(key, _MISSING) is not value]
+    found.extend(before.keys() - after.keys())
+    return found
+
+
 class HistoryCache:
     """What git said (`history`), kept between the preview's loads; a one-off build asks once anyway.
 
@@ -185,6 +193,8 @@ class LoadCache:
     parsed: FileCache = field(default_factory=FileCache)
     validated: FileCache = field(default_factory=FileCache)
     grouped: FileCache = field(default_factory=FileCache)       # records, by item
+    references: FileCache = field(default_factory=FileCache)    # their problems, by item
+    links: FileCache = field(default_factory=FileCache)         # links between content files, by item
     occurrences: FileCache = field(default_factory=FileCache)   # expanded series, by event
     history: HistoryCache = field(default_factory=HistoryCache)
     sources: Table | None = None   # parsed files by their text: a build's (`buildcache`)

@@ -22,7 +22,7 @@ from babel.support import Translations
 from . import validate
 from .config import SiteConfig
 from .errors import Diagnostics, Location
-from .filecache import FileCache
+from .filecache import FileCache, differing
 from .history import TextDates
 from .records import Event, Network, NewsPost, Page, Phone, Text, Translated
 from .validate import Fact, Translation
@@ -101,8 +101,7 @@ def _regroup(translations: dict[str, Translation], before: dict[str, Translation
              groups: dict[Item, tuple[Translation, ...]]) -> dict[Item, tuple[Translation, ...]]:
     """`groups` of the translations `before`, brought up to date: only the items of the
     translations added, removed or changed are grouped again."""
-    changed = {path for path, translation in translations.items() if before.get(path) is not translation}
-    changed.update(before.keys() - translations.keys())
+    changed = set(differing(before, translations))
     if not changed:
         return groups
     items = {(t.kind, t.slug) for path in changed for t in (before.get(path), translations.get(path)) if t}

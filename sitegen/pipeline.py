@@ -30,7 +30,7 @@ from .markup import Markup
 from .plan import plan_site
 from .recurrence import check_series
 from .render.jobs import JobRenderer
-from .resolve import check_languages, resolve_body_links, resolve_references
+from .resolve import TARGETS, check_languages, resolve_body_links, resolve_references
 from .schema import FieldError, url
 from .search import SearchIndexFailed, index_site
 from .site import Site, build_site
@@ -266,9 +266,10 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     every_item = group_translations(translations, config, diagnostics, cache.grouped)
     grouped = published_only(every_item, options.drafts)
     people = {person.id: person for person in people_list}
-    resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources}, diagnostics)
+    resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources if s.kind in TARGETS},
+                       diagnostics, cache.references)
     markup.convert_all((text.body for text in every_text(every_item)), workers)
-    body_links = resolve_body_links(every_item, grouped, people, markup, diagnostics)
+    body_links = resolve_body_links(every_item, grouped, people, markup, diagnostics, cache.links)
     check_languages(grouped, diagnostics)
     check_series(every_item.events, diagnostics)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)

@@ -144,6 +144,44 @@ def age(root: Path) -> None:
         os.utime(path, (hour_ago, hour_ago))
 
 
+def replacing(old: str, new: str):
+    return lambda text: text.replace(old, new)
+
+
+# Edits whose problems a rebuild must report as a build from scratch does, each undone by the next.
+EVENT, PAGE = "content/events/kahvit.fi.md", "content/pages/tietoa.fi.md"
+LAHTI = "content/networks/lahti.fi.md"
+PROBLEMS = {
+    "an unknown network": {EVENT: replacing("network: kemi", "network: kemj")},
+    "the network mended": {EVENT: replacing("network: kemj", "network: kemi")},
+    "a meeting in a language its network lacks": {
+        "content/events/lahden-kahvit.en.md": lambda _: "---\ntitle: Lahti coffee\n---\n"},
+    "a dead link": {PAGE: lambda _: SITE[PAGE] + "[Ei](../events/ei-ole.fi.md)\n"},
+    "the link mended": {PAGE: replacing("ei-ole", "kahvit")},
+    "a network made a draft": {LAHTI: replacing("---\ntitle", "---\ndraft: true\ntitle")},
+    "the draft published": {LAHTI: replacing("draft: true\n", "")},
+    "a person removed": {"content/people/milla.yaml": None},
+    "the person back": {"content/people/milla.yaml": lambda _: SITE["content/people/milla.yaml"]},
+}
+
+
+def test_with_the_other_files_unchanged_the_preview_equals_a_build_from_scratch(project):
+    """Every file but the edited ones is an hour old, so each step works out again only what
+    an edit touched: the folder and the problems reported are still those of a fresh build."""
+    age(project)
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    assert session.rebuild().ok
+    for number, (name, edit) in enumerate({**EDITS, **PROBLEMS}.items()):
+        apply(project, edit)
+        rebuild = session.rebuild()
+        fresh = project / f"fresh-{number}"
+        expected = Preview(options(project, templates_dir=project / "templates", output_dir=fresh)).rebuild()
+        assert rebuild.ok == expected.ok, name
+        assert rebuild.diagnostics.sorted() == expected.diagnostics.sorted(), name
+        if expected.ok:
+            assert folder(project / "preview") == folder(fresh), name
+
+
 def test_when_no_file_changed_a_rebuild_renders_nothing(project):
     age(project)
     session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
