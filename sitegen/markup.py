@@ -97,9 +97,10 @@ class Markup:
 
     def convert_all(self, bodies: Iterable[str], workers: int) -> None:
         """Convert every body not converted yet, on up to `workers` processes at once (the
-        pages then find them done)."""
-        missing = [body for body in dict.fromkeys(bodies)
-                   if body not in self._cache and self._stored(body) is None]
+        pages then find them done). They are the bodies `forget_unused` keeps."""
+        wanted = dict.fromkeys(bodies)
+        self._used.update(wanted)
+        missing = [body for body in wanted if body not in self._cache and self._stored(body) is None]
         chunks = chunked(missing, workers)
         for chunk, converted in zip(chunks, map_forked(self._convert, chunks, workers), strict=True):
             for body, html in zip(chunk, converted, strict=True):
@@ -125,7 +126,8 @@ class Markup:
         return converted
 
     def forget_unused(self) -> None:
-        """Drop the bodies not converted since the last call (edited away or deleted)."""
+        """Drop the bodies neither asked for by `convert_all` nor converted since the last call
+        (edited away or deleted)."""
         self._cache = {body: html for body, html in self._cache.items() if body in self._used}
         self._text = {body: text for body, text in self._text.items() if body in self._used}
         self._used = set()

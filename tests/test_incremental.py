@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.markup
 import sitegen.sources
 from conftest import PROJECT, options, write_files
 from sitegen.devserver import Preview
@@ -207,6 +208,24 @@ def test_an_unchanged_content_file_is_not_parsed_again(project, monkeypatch):
     apply(project, EDITS["an event's body"])
     assert session.rebuild().ok
     assert parsed == ["content/events/kahvit.fi.md"]
+
+
+def test_only_an_edited_body_is_converted_again_edit_after_edit(project, monkeypatch):
+    age(project / "content")
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    converted = []
+    real_convert = sitegen.markup.Markup._convert
+
+    def convert(self, bodies):
+        converted.extend(bodies)
+        return real_convert(self, bodies)
+
+    monkeypatch.setattr(sitegen.markup.Markup, "_convert", convert)
+    for ending in ("Lisää tietoa.\n", "Vielä lisää.\n"):
+        apply(project, {"content/events/kahvit.fi.md": lambda text, ending=ending: text + ending})
+        assert session.rebuild().ok
+    assert converted == ["Tervetuloa.\nLisää tietoa.\n", "Tervetuloa.\nLisää tietoa.\nVielä lisää.\n"]
 
 
 def test_in_a_git_checkout_the_preview_equals_a_build_from_scratch_after_edits_and_commits(project):
