@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,7 @@ class FileCache:
         dict of the last call is returned, so the next step can tell nothing changed."""
         fresh = self.fresh(stamps, context)
         if context != self._context:
-            self._context, self._results, self._problems = context, {}, {}
+            self._context, self._stamps, self._results, self._problems = context, {}, {}, {}
         same_keys = stamps.keys() == self._stamps.keys()
         if fresh or not same_keys:
             computed, problems = {}, dict(self._problems)
@@ -193,8 +194,11 @@ class LoadCache:
     parsed: FileCache = field(default_factory=FileCache)
     validated: FileCache = field(default_factory=FileCache)
     grouped: FileCache = field(default_factory=FileCache)       # records, by item
+    published: dict[str, FileCache] = field(default_factory=lambda: defaultdict(FileCache))   # by kind
     references: FileCache = field(default_factory=FileCache)    # their problems, by item
     links: FileCache = field(default_factory=FileCache)         # links between content files, by item
+    languages: FileCache = field(default_factory=FileCache)     # meetings in a language their network lacks
+    series: FileCache = field(default_factory=FileCache)        # series without a meeting, by event
     occurrences: FileCache = field(default_factory=FileCache)   # expanded series, by event
     history: HistoryCache = field(default_factory=HistoryCache)
     sources: Table | None = None   # parsed files by their text: a build's (`buildcache`)

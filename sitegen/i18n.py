@@ -59,6 +59,7 @@ class ItemFacts(Mapping):
 
 
 Item = tuple[str, str]   # (kind, slug)
+Record = Network | Event | NewsPost | Page
 
 
 def group_translations(translations: dict[str, Translation], config: SiteConfig, diagnostics: Diagnostics,
@@ -204,16 +205,29 @@ def _conflict(key: str, first: str, second: str, location: Location, diagnostics
                       location, "write a shared fact in one translation only, or the same in each")
 
 
-def published_only(grouped: Grouped, drafts: bool) -> Grouped:
-    """Leave out draft texts (unless `drafts`), and the items with no text left."""
+KINDS = ("networks", "events", "news", "pages")
+
+
+def published_only(grouped: Grouped, drafts: bool, caches: dict[str, FileCache] | None = None) -> Grouped:
+    """Leave out draft texts (unless `drafts`), and the items with no text left. `caches`
+    kept between loads (one per kind) look again only at the items that changed."""
     kept = {}
-    for kind in ("networks", "events", "news", "pages"):
-        kept[kind] = {}
-        for slug, item in getattr(grouped, kind).items():
-            texts = {lang: t for lang, t in item.texts.items() if drafts or not t.draft}
-            if texts:
-                kept[kind][slug] = item if len(texts) == len(item.texts) else replace(item, texts=texts)
+    for kind in KINDS:
+        items = getattr(grouped, kind)
+        cache = caches[kind] if caches else FileCache()
+        shown = cache.map(items, lambda slug, _, items=items: _published(items[slug], drafts), Diagnostics(),
+                          drafts)
+        hidden = any(item is None for item in shown.values())
+        kept[kind] = {slug: item for slug, item in shown.items() if item is not None} if hidden else shown
     return Grouped(kept["networks"], kept["events"], kept["news"], kept["pages"], grouped.facts)
+
+
+def _published(item: Record, drafts: bool) -> Record | None:
+    """The item with its published texts, None if it has none."""
+    texts = {lang: t for lang, t in item.texts.items() if drafts or not t.draft}
+    if not texts:
+        return None
+    return item if len(texts) == len(item.texts) else replace(item, texts=texts)
 
 
 # -- fallbacks ----------------------------------------------------------------------------

@@ -264,14 +264,14 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
                            cache.sources, workers)
     translations, people_list = validate_sources(sources, config, now.date(), diagnostics, cache.validated)
     every_item = group_translations(translations, config, diagnostics, cache.grouped)
-    grouped = published_only(every_item, options.drafts)
+    grouped = published_only(every_item, options.drafts, cache.published)
     people = {person.id: person for person in people_list}
     resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources if s.kind in TARGETS},
                        diagnostics, cache.references)
     markup.convert_all((text.body for text in every_text(every_item)), workers)
     body_links = resolve_body_links(every_item, grouped, people, markup, diagnostics, cache.links)
-    check_languages(grouped, diagnostics)
-    check_series(every_item.events, diagnostics)
+    check_languages(grouped, diagnostics, cache.languages)
+    check_series(every_item.events, diagnostics, cache.series)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     event_files = {slug: sorted(t.path for t in event.texts.values())
                    for slug, event in grouped.events.items()}

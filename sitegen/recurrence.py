@@ -158,19 +158,23 @@ def _rrule(rule: Recurrence, first: dt.datetime) -> rrule.rrule:
                        byweekday=weekdays, bymonthday=rule.month_day, until=until, count=rule.count)
 
 
-def check_series(events: dict[str, Event], diagnostics: Diagnostics) -> None:
+def check_series(events: dict[str, Event], diagnostics: Diagnostics, cache: FileCache | None = None) -> None:
     """Report series with a start whose rule matches no day at all ("every 12 months on day 31"
     from February, or an `until` before the first day): they would be silently empty. dateutil
-    gives up at year 9999, so even a rule that matches nothing ends quickly."""
-    for event in events.values():
-        if event.recurrence is None or event.start is None:
-            continue
-        first, _, _ = _series_shape(event, dt.date.min)
-        if _rrule(event.recurrence, first).after(first, inc=True) is None:
-            diagnostics.error("field.repeat", "repeat.rule: matches no day from the start on, so the "
-                              "series would have no meetings",
-                              Location(min(text.path for text in event.texts.values())),
-                              "check the rule's day against the months it falls in, and the until date")
+    gives up at year 9999, so even a rule that matches nothing ends quickly. A `cache` kept
+    between loads checks again only the events that changed."""
+    (cache or FileCache()).map(events, lambda slug, found: _check_series(events[slug], found), diagnostics)
+
+
+def _check_series(event: Event, diagnostics: Diagnostics) -> None:
+    if event.recurrence is None or event.start is None:
+        return
+    first, _, _ = _series_shape(event, dt.date.min)
+    if _rrule(event.recurrence, first).after(first, inc=True) is None:
+        diagnostics.error("field.repeat", "repeat.rule: matches no day from the start on, so the "
+                          "series would have no meetings",
+                          Location(min(text.path for text in event.texts.values())),
+                          "check the rule's day against the months it falls in, and the until date")
 
 
 def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date],

@@ -14,7 +14,7 @@ from .errors import Diagnostics, Location, did_you_mean
 from .filecache import FileCache, differing
 from .i18n import Grouped
 from .markup import Markup
-from .records import Person
+from .records import Event, Network, Person
 from .schema import SLUG_RE
 
 # Of each kind: (field, the kind it refers to)
@@ -148,19 +148,25 @@ def _relative_links(body_html: str) -> tuple[str, ...]:
     return tuple(t for t in targets if t and not t.startswith(("#", "/")) and not _SCHEME.match(t))
 
 
-def check_languages(grouped: Grouped, diagnostics: Diagnostics) -> None:
+def check_languages(grouped: Grouped, diagnostics: Diagnostics, cache: FileCache | None = None) -> None:
     """Warn where a meeting is written in a language its network is not.
 
     Such a page works (the network link falls back to another language), but readers of that
     language usually meet a page they cannot read; editors may want to translate the network.
+    A `cache` kept between loads checks again only the meetings or networks that changed.
     """
-    for _, event in sorted(grouped.events.items()):
-        network = grouped.networks.get(event.network) if event.network else None
-        if network is None:
-            continue
-        for lang, text in sorted(event.texts.items()):
-            if lang not in network.texts:
-                written = ", ".join(sorted(network.texts))
-                diagnostics.warning("i18n.network", f"network: '{event.network}' is not written in "
-                                    f"'{lang}' (only {written}); its link leads to another language",
-                                    Location(text.path, 1), f"translate the network into '{lang}'")
+    stamps = {slug: (event, grouped.networks.get(event.network) if event.network else None)
+              for slug, event in grouped.events.items()}
+    cache = cache or FileCache()
+    cache.map(stamps, lambda slug, found: _check_languages(*stamps[slug], found), diagnostics)
+
+
+def _check_languages(event: Event, network: Network | None, diagnostics: Diagnostics) -> None:
+    if network is None:
+        return
+    for lang, text in sorted(event.texts.items()):
+        if lang not in network.texts:
+            written = ", ".join(sorted(network.texts))
+            diagnostics.warning("i18n.network", f"network: '{event.network}' is not written in "
+                                f"'{lang}' (only {written}); its link leads to another language",
+                                Location(text.path, 1), f"translate the network into '{lang}'")
