@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +193,7 @@ class LoadCache:
     parsed: FileCache = field(default_factory=FileCache)
     validated: FileCache = field(default_factory=FileCache)
     grouped: FileCache = field(default_factory=FileCache)       # records, by item
-    published: dict[str, FileCache] = field(default_factory=lambda: defaultdict(FileCache))   # by kind
+    published: dict[str, FileCache] = field(default_factory=dict)   # drafts left out, one per kind
     references: FileCache = field(default_factory=FileCache)    # their problems, by item
     links: FileCache = field(default_factory=FileCache)         # links between content files, by item
     languages: FileCache = field(default_factory=FileCache)     # meetings in a language their network lacks

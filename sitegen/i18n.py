@@ -214,7 +214,7 @@ def published_only(grouped: Grouped, drafts: bool, caches: dict[str, FileCache] 
     kept = {}
     for kind in KINDS:
         items = getattr(grouped, kind)
-        cache = caches[kind] if caches else FileCache()
+        cache = caches.setdefault(kind, FileCache()) if caches is not None else FileCache()
         shown = cache.map(items, lambda slug, _, items=items: _published(items[slug], drafts), Diagnostics(),
                           drafts)
         hidden = any(item is None for item in shown.values())

@@ -14,6 +14,7 @@ import sitegen.markup
 import sitegen.sources
 from conftest import PROJECT, options, write_files
 from sitegen.devserver import Preview
+from sitegen.filecache import FileCache
 
 NETWORK = "---\ntitle: Kemin verkosto\ncontacts: [milla]\n---\nKatso [kahvit](../events/kahvit.fi.md).\n"
 SERIES = ("---\ntitle: Lahden kahvit\nnetwork: lahti\nstart: 2026-12-04 08:30\nend: 2026-12-04 10:00\n"
@@ -208,6 +209,25 @@ def test_an_unchanged_content_file_is_not_parsed_again(project, monkeypatch):
     apply(project, EDITS["an event's body"])
     assert session.rebuild().ok
     assert parsed == ["content/events/kahvit.fi.md"]
+
+
+def test_after_an_edit_each_step_of_the_load_works_out_again_only_the_edited_item(project, monkeypatch):
+    age(project / "content")
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    session.rebuild()
+    worked_out = []
+    real_fresh = FileCache.fresh
+
+    def fresh(self, stamps, context=None):
+        found = real_fresh(self, stamps, context)
+        worked_out.append(found)
+        return found
+
+    monkeypatch.setattr(FileCache, "fresh", fresh)
+    apply(project, EDITS["an event's title"])
+    assert session.rebuild().ok
+    assert len(worked_out) > 5
+    assert max(map(len, worked_out)) == 1, worked_out
 
 
 def test_only_an_edited_body_is_converted_again_edit_after_edit(project, monkeypatch):
