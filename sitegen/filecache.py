@@ -160,6 +160,17 @@ class HistoryCache:
         self._latest: dict[Hashable, tuple[Hashable, Any]] = {}
         self._blobs: dict[str, dict[str, Any]] = {}
         self._working: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._asked: tuple[dict, dict[Hashable, Any]] = (self.stamps, {})   # this load's answers
+
+    def once_per_load(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for `key`, computed once per load (a new `scan` is a new load): what git
+        says of HEAD, asked once for the revisions and the translations' dates."""
+        if self._asked[0] is not self.stamps:
+            self._asked = (self.stamps, {})
+        answers = self._asked[1]
+        if key not in answers:
+            answers[key] = compute()
+        return answers[key]
 
     def latest(self, kind: Hashable, key: Hashable, compute: Callable[[], T]) -> T:
         """The `kind` of result for `key` (which names HEAD), computed again when `key` changed."""

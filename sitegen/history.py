@@ -60,7 +60,7 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     cache = cache or HistoryCache()
     fallback = _utc(fallback)
     revisions = {slug: Revision(0, fallback) for slug in event_files}
-    owners = {(posixpath.dirname(p) or ".", slug): slug for slug, paths in event_files.items() for p in paths}
+    owners = {(_folder(p), slug): slug for slug, paths in event_files.items() for p in paths}
     if not owners:
         return revisions
     folders = sorted({folder for folder, _ in owners})
@@ -107,7 +107,7 @@ def text_dates(root: Path, paths: list[str], fallback: dt.datetime,
     """The `TextDates` of each file of `paths` that git knows; uncommitted text changes count
     at `fallback`. Nothing without git or in a shallow clone, where first commits are not."""
     cache = cache or HistoryCache()
-    folders = sorted({posixpath.dirname(p) or "." for p in paths})
+    folders = sorted({_folder(p) for p in paths})
     history = _log(root, folders, cache)
     if history is None or history[2]:
         return {}
@@ -137,8 +137,8 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
     """``git log --raw`` of `folders` along HEAD's first parents, oldest first, with the
     project's path within the repository, whether the clone is shallow and HEAD; None without
     git (or without a commit)."""
-    info = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository",
-                "HEAD")
+    info = cache.once_per_load(("rev-parse", root), lambda: _git(
+        root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository", "HEAD"))
     lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
     if lines[:1] != ["true"] or len(lines) < 4:
         return None
@@ -150,6 +150,12 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
 
     found = cache.latest(("log", str(root), tuple(folders)), lines[3], log)
     return None if found is None else (found, lines[1], lines[2] == "true", lines[3])
+
+
+def _folder(path: str) -> str:
+    """`posixpath.dirname`, "." for a file at the top, at a string method's speed (for every text)."""
+    head, slash, _ = path.rpartition("/")
+    return head or slash or "."
 
 
 def _blobs(timelines: dict[str, list[tuple[int, Snapshot]]]) -> list[str]:

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import options
 from sitegen.errors import Diagnostics
-from sitegen.history import event_revisions, head_state
+from sitegen.filecache import HistoryCache
+from sitegen.history import event_revisions, head_state, text_dates
 from sitegen.pipeline import check
 from sitegen.records import Revision
 
@@ -284,6 +285,19 @@ def test_git_runs_three_times_whatever_the_number_of_events_and_commits(repo, mo
     found = revisions(repo.root, *(f"e{i}__da" for i in range(20)))
     assert set(found.values()) == {Revision(4, at(5))} and len(started) == 3
 
+
+
+def test_head_is_asked_once_per_load_for_the_revisions_and_the_translations_dates(repo, monkeypatch):
+    repo.commit(at(1), e1__da=event())
+    started, real = [], subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a[0]) or real(*a, **k))
+    cache = HistoryCache()
+    for _ in range(2):
+        cache.stamps = {}   # the preview scans the files at each load
+        assert event_revisions(repo.root, {"e1": [path("e1__da")]}, FALLBACK, Diagnostics(), cache)["e1"] \
+            == Revision(0, at(1))
+        assert text_dates(repo.root, [path("e1__da")], FALLBACK, cache)[path("e1__da")].written == at(1)
+    assert sum("rev-parse" in command for command in started) == 2
 
 # -- translations older than their original ----------------------------------------------
 
