@@ -106,12 +106,16 @@ class FileCache:
                 if now is None or (was := old.get(key, missing)) is not now and was != now]
 
     def map(self, stamps: dict[Hashable, Any], compute: Callable[[Hashable, Diagnostics], T],
-            diagnostics: Diagnostics, context: Hashable = None) -> dict[Hashable, T]:
+            diagnostics: Diagnostics, context: Hashable = None,
+            ahead: Callable[[list[Hashable]], None] | None = None) -> dict[Hashable, T]:
         """Each key's result, in the order of `stamps`: `compute(key, found)` for the `fresh`
         keys, remembered for the others; each key's diagnostics are added to `diagnostics`.
         Keys not in `stamps` are forgotten. With nothing fresh and the same keys, the very
-        dict of the last call is returned, so the next step can tell nothing changed."""
+        dict of the last call is returned, so the next step can tell nothing changed.
+        `ahead` is handed the fresh keys first (to do their slow part together)."""
         fresh = self.fresh(stamps, context)
+        if ahead is not None:
+            ahead(fresh)
         if context != self._context:
             self._context, self._stamps, self._results, self._problems = context, {}, {}, {}
         same_keys = stamps.keys() == self._stamps.keys()

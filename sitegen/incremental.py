@@ -100,7 +100,7 @@ class IncrementalBuild:
                 else self.jobs
             stop_on_errors(diagnostics, options.strict)
             renderer.memo.forget(changed)
-        kept_memo = renderer.memo.snapshot()
+        memo_mark = len(renderer.memo)
         renderer.site, renderer.jobs = site, jobs
         dirty = self._dirty(jobs, previous, changed, plan_changed and jobs != self.jobs)
         outputs = dict(previous) if jobs is self.jobs else \
@@ -123,13 +123,14 @@ class IncrementalBuild:
             try:
                 stop_on_errors(diagnostics, options.strict)
             except BuildFailed:
-                renderer.memo.restore(kept_memo)  # its fragments of the failed site would be stale
+                renderer.memo.drop_since(memo_mark)  # its fragments of the failed site would be stale
                 raise
             known = self.outputs   # what the folder holds, whether or not it was rendered again
             writes = [(path, data) for path, data in files
                       if path not in known or known[path].digest != outputs[path].digest]
-            report = apply_changes(options.output_dir, writes, sorted(known.keys() - outputs.keys()))
-        self._index(previous, outputs, [job.path for job in dirty])
+            removed = () if jobs is self.jobs else sorted(known.keys() - outputs.keys())  # same plan: none
+            report = apply_changes(options.output_dir, writes, removed)
+        self._index(previous, outputs, [job.path for job in dirty], report.removed)
         if jobs is not self.jobs:
             self.positions = {job.path: number for number, job in enumerate(jobs)}
             self.assets = [job.path for job in jobs if job.kind == "static"]
@@ -183,11 +184,12 @@ class IncrementalBuild:
         paths = {path for key in changed for path in self.readers.get(key, ())}.union(self.assets)
         return [jobs[number] for number in sorted(self.positions[path] for path in paths)]
 
-    def _index(self, previous: dict[str, Output], outputs: dict[str, Output], rendered: list[str]) -> None:
+    def _index(self, previous: dict[str, Output], outputs: dict[str, Output], rendered: list[str],
+               removed: Iterable[str]) -> None:
         """Bring `readers` up to date with the files rendered and removed."""
         if not previous:   # everything was rendered
             self.readers = defaultdict(set)
-        for path in [*rendered, *(previous.keys() - outputs.keys())]:
+        for path in [*rendered, *removed]:
             before = previous[path].reads if path in previous else frozenset()
             after = outputs[path].reads if path in outputs else frozenset()
             for key in before - after:

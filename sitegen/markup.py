@@ -127,9 +127,11 @@ class Markup:
 
     def forget_unused(self) -> None:
         """Drop the bodies neither asked for by `convert_all` nor converted since the last call
-        (edited away or deleted)."""
-        self._cache = {body: html for body, html in self._cache.items() if body in self._used}
-        self._text = {body: text for body, text in self._text.items() if body in self._used}
+        (edited away or deleted), once they are more than a tenth of those kept: dropping them
+        is a pass over every body, which one edit's old body is not worth."""
+        if len(self._cache) > len(self._used) * 1.1 + 16:
+            self._cache = {body: html for body, html in self._cache.items() if body in self._used}
+            self._text = {body: text for body, text in self._text.items() if body in self._used}
         self._used = set()
 
 

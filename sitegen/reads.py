@@ -243,8 +243,8 @@ class Memo:
             for key in self._readers.pop(read, ()):
                 self._entries.pop(key, None)
 
-    def snapshot(self) -> dict:
-        return dict(self._entries)
-
-    def restore(self, snapshot: dict) -> None:
-        self._entries = snapshot
+    def drop_since(self, mark: int) -> None:
+        """Drop the fragments computed since the memo held `mark` of them (of a site that
+        failed to build). Fragments are only ever added, at the end, so this is an undo."""
+        for key in list(itertools.islice(self._entries, mark, None)):
+            del self._entries[key]

@@ -62,10 +62,10 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     store = store or Table(None)
     files = _listing(content_dir, root, cache, diagnostics).files
     stamps = cache.stamps_of({shown: file[0] for shown, file in files.items()})
-    context = config.codes   # a file's name is checked against the site's languages
-    _parse_ahead([(*files[shown], shown) for shown in cache.fresh(stamps, context)], config, store, workers)
     loaded = cache.map(stamps, lambda shown, found: _load(*files[shown], shown, config, store, found),
-                       diagnostics, context)
+                       diagnostics, config.codes,   # a file's name is checked against the site's languages
+                       lambda fresh: _parse_ahead([(*files[shown], shown) for shown in fresh], config, store,
+                                                  workers))
     return [source for source in loaded.values() if source is not None]
 
 
