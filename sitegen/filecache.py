@@ -44,25 +44,37 @@ def scan(folders: Iterable[Path]) -> dict[str, tuple[int, int, int] | None]:
     """The `stamp` of every file under `folders`, by path (as `os.scandir` joins it).
 
     One walk and one stat per file: the preview's test for "has anything been written", and
-    the stamps its load then uses instead of statting each file again.
+    the stamps its load then uses instead of statting each file again. Each file is statted
+    relative to its open folder where the system allows it: the kernel then does not walk
+    the whole path again for each of thousands of files.
     """
     now, found = time.time_ns(), {}
 
     def walk(folder: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path)
-                else:
-                    try:
-                        found[entry.path] = _stamp(entry.stat(), now)
-                    except OSError:   # a dangling link: the load reports it
-                        found[entry.path] = None
+        prefix = os.path.join(folder, "")   # as os.scandir joins
+        opened = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else None
+        try:
+            with os.scandir(folder if opened is None else opened) as entries:
+                for entry in entries:
+                    path = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(path)
+                    else:
+                        try:
+                            found[path] = _stamp(entry.stat(), now)
+                        except OSError:   # a dangling link: the load reports it
+                            found[path] = None
+        finally:
+            if opened is not None:
+                os.close(opened)
 
     for folder in folders:
         if os.path.isdir(folder):
             walk(os.fspath(folder))
     return found
+
+
+_BY_FOLDER = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
 class FileCache:
@@ -142,6 +154,17 @@ class FileCache:
 _MISSING = object()
 
 
+class KindCaches(dict):
+    """A `FileCache` for each kind of item, made on first use (a step's stamps are then the
+    site's own dicts of records, with nothing to build), and what the step keeps besides."""
+
+    kept: Any = None
+
+    def __missing__(self, kind: str) -> FileCache:
+        cache = self[kind] = FileCache()
+        return cache
+
+
 def differing(before: dict, after: dict) -> list:
     """The keys whose values in `after` are not the very objects they were in `before`, and
     the keys `after` lost: what a step computed again, found in one pass."""
@@ -208,9 +231,9 @@ class LoadCache:
     parsed: FileCache = field(default_factory=FileCache)
     validated: FileCache = field(default_factory=FileCache)
     grouped: FileCache = field(default_factory=FileCache)       # records, by item
-    published: dict[str, FileCache] = field(default_factory=dict)   # drafts left out, one per kind
-    references: FileCache = field(default_factory=FileCache)    # their problems, by item
-    links: FileCache = field(default_factory=FileCache)         # links between content files, by item
+    published: KindCaches = field(default_factory=KindCaches)   # drafts left out
+    references: KindCaches = field(default_factory=KindCaches)  # their problems, by item
+    links: KindCaches = field(default_factory=KindCaches)       # links between content files, by item
     languages: FileCache = field(default_factory=FileCache)     # meetings in a language their network lacks
     series: FileCache = field(default_factory=FileCache)        # series without a meeting, by event
     occurrences: FileCache = field(default_factory=FileCache)   # expanded series, by event

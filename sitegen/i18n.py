@@ -22,7 +22,7 @@ from babel.support import Translations
 from . import validate
 from .config import SiteConfig
 from .errors import Diagnostics, Location
-from .filecache import FileCache, differing
+from .filecache import FileCache, KindCaches, differing
 from .history import TextDates
 from .records import Event, Network, NewsPost, Page, Phone, Text, Translated
 from .validate import Fact, Translation
@@ -208,15 +208,15 @@ def _conflict(key: str, first: str, second: str, location: Location, diagnostics
 KINDS = ("networks", "events", "news", "pages")
 
 
-def published_only(grouped: Grouped, drafts: bool, caches: dict[str, FileCache] | None = None) -> Grouped:
+def published_only(grouped: Grouped, drafts: bool, caches: KindCaches | None = None) -> Grouped:
     """Leave out draft texts (unless `drafts`), and the items with no text left. `caches`
-    kept between loads (one per kind) look again only at the items that changed."""
+    kept between loads look again only at the items that changed."""
+    caches = caches if caches is not None else KindCaches()
     kept = {}
     for kind in KINDS:
         items = getattr(grouped, kind)
-        cache = caches.setdefault(kind, FileCache()) if caches is not None else FileCache()
-        shown = cache.map(items, lambda slug, _, items=items: _published(items[slug], drafts), Diagnostics(),
-                          drafts)
+        shown = caches[kind].map(items, lambda slug, _, items=items: _published(items[slug], drafts),
+                                 Diagnostics(), drafts)
         hidden = any(item is None for item in shown.values())
         kept[kind] = {slug: item for slug, item in shown.items() if item is not None} if hidden else shown
     return Grouped(kept["networks"], kept["events"], kept["news"], kept["pages"], grouped.facts)

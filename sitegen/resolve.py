@@ -11,7 +11,7 @@ import posixpath
 import re
 
 from .errors import Diagnostics, Location, did_you_mean
-from .filecache import FileCache, differing
+from .filecache import FileCache, KindCaches, differing
 from .i18n import Grouped
 from .markup import Markup
 from .records import Event, Network, Person
@@ -28,27 +28,25 @@ TARGETS = ("networks", "people")   # the kinds referred to
 
 def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, Person],
                        existing: set[tuple[str, str]], diagnostics: Diagnostics,
-                       cache: FileCache | None = None) -> None:
+                       caches: KindCaches | None = None) -> None:
     """Report every reference to an item that does not exist, or that a published item makes
     to one that is not published.
 
     `grouped` holds every item, drafts too, so that a draft is checked before the day it is
     published; `published` what is built. `existing` holds (kind, id) of every content file
     of the `TARGETS` kinds, valid or not: a reference to an item whose own file has errors is
-    not wrong, and saying so would only mislead. A `cache` kept between loads checks again
-    only the items that changed, while the items referred to are the same.
+    not wrong, and saying so would only mislead. `caches` kept between loads check again only
+    the items that changed, while the items referred to are the same (whether an item is
+    published follows from its record).
     """
-    cache = cache or FileCache()
+    caches = caches if caches is not None else KindCaches()
     targets = {"networks": published.networks, "people": people}
     all_targets = {"networks": grouped.networks, "people": people}
     known = {kind: frozenset(slug for k, slug in existing if k == kind) for kind in TARGETS}
-    context = (*map(frozenset, (*targets.values(), *all_targets.values())), *known.values())
-    stamps = {(kind, slug): (record, slug in getattr(published, kind))
-              for kind in ("networks", "events", "news") for slug, record in getattr(grouped, kind).items()}
+    context = (*(found.keys() for found in (*targets.values(), *all_targets.values())), *known.values())
 
-    def check(item: tuple[str, str], found: Diagnostics) -> None:
-        kind, slug = item
-        record, is_published = stamps[item]
+    def check(kind: str, slug: str, found: Diagnostics) -> None:
+        record = getattr(grouped, kind)[slug]
         for field, target_kind in REFERENCES[kind]:
             value = getattr(record, field)
             fact = grouped.facts.get((kind, slug, field))
@@ -59,7 +57,7 @@ def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, P
                 noun = "network" if target_kind == "networks" else "person"
                 where = fact.items[index] if fact and fact.items else fact.location if fact else None
                 if ref in all_targets[target_kind]:
-                    if is_published:  # a draft may name a draft
+                    if slug in getattr(published, kind):  # a draft may name a draft
                         found.error("ref.draft", f"{field}: {noun} '{ref}' is not published yet "
                                     "(a draft, or its publish_date is to come)", where,
                                     "publish it too, or build with --drafts")
@@ -67,7 +65,8 @@ def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, P
                     found.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'", where,
                                 did_you_mean(ref, known[target_kind]))
 
-    cache.map(stamps, check, diagnostics, context)
+    for kind in REFERENCES:
+        caches[kind].map(getattr(grouped, kind), functools.partial(check, kind), diagnostics, context)
 
 
 # The links Markdown made: read from the HTML, so code, footnotes and references count as
@@ -82,42 +81,46 @@ BodyLinks = dict[str, dict[str, tuple[str, str]]]  # text path -> link target ->
 
 
 def resolve_body_links(grouped: Grouped, published: Grouped, people: dict[str, Person], markup: Markup,
-                       diagnostics: Diagnostics, cache: FileCache | None = None) -> BodyLinks:
+                       diagnostics: Diagnostics, caches: KindCaches | None = None) -> BodyLinks:
     """Find the links in Markdown bodies to other content files; report those that lead nowhere.
 
     Editors link files as their git host's preview does (``[the network](../networks/kemi.fi.md)``,
     with or without the language); the site turns each into the item's page for the reader's
     language. A relative link to anything but a content file would be dead on the site, and
     so would a link from a published text to a draft. Drafts' own links are checked too.
-    A `cache` kept between loads reads again only the items that changed, while the items
-    there are to link to are the same.
+    `caches` kept between loads read again only the items that changed, while the items there
+    are to link to are the same.
     """
-    cache = cache or FileCache()
+    caches = caches if caches is not None else KindCaches()
     items = {"networks": grouped.networks, "events": grouped.events, "news": grouped.news,
              "pages": grouped.pages, "people": people}
     shown = {"networks": published.networks, "events": published.events, "news": published.news,
              "pages": published.pages, "people": people}
-    context = tuple(map(frozenset, (*items.values(), *shown.values())))
-    stamps = {(kind, slug): (record, shown[kind].get(slug))
-              for kind in ("networks", "events", "news", "pages") for slug, record in items[kind].items()}
+    context = tuple(found.keys() for found in (*items.values(), *shown.values()))
 
-    def links(item: tuple[str, str], found: Diagnostics) -> BodyLinks:
-        record, shown_record = stamps[item]
+    def links(kind: str, slug: str, found: Diagnostics) -> BodyLinks:
+        shown_record = shown[kind].get(slug)
         shown_langs = shown_record.texts if shown_record else ()
         return {text.path: _links_of(text, markup, shown if lang in shown_langs else items, found)
-                for lang, text in record.texts.items()}
+                for lang, text in items[kind][slug].texts.items()}
 
-    before, found = cache.kept or ({}, {})
-    by_item = cache.map(stamps, links, diagnostics, context)
-    if by_item is not before:
-        found = dict(found)
-        changed = differing(before, by_item)
-        for item in changed:
-            for path in before.get(item, ()):
+    before, kept = caches.kept or ({}, {})
+    by_kind = {kind: caches[kind].map(items[kind], functools.partial(links, kind), diagnostics, context)
+               for kind in ("networks", "events", "news", "pages")}
+    found = kept
+    for kind, by_item in by_kind.items():
+        was = before.get(kind, {})
+        if by_item is was:
+            continue
+        if found is kept:
+            found = dict(kept)
+        changed = differing(was, by_item)
+        for slug in changed:
+            for path in was.get(slug, ()):
                 del found[path]
-        for item in changed:
-            found.update(by_item.get(item, {}))
-    cache.kept = by_item, found
+        for slug in changed:
+            found.update(by_item.get(slug, {}))
+    caches.kept = by_kind, found
     return found
 
 
