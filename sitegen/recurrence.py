@@ -177,19 +177,26 @@ def _check_series(event: Event, diagnostics: Diagnostics) -> None:
                           "check the rule's day against the months it falls in, and the until date")
 
 
-def expand_all(events: dict[str, Event], window: tuple[dt.date, dt.date],
-               cache: FileCache | None = None) -> tuple[Occurrence, ...]:
-    """Return every occurrence of every event, in time order.
+Expansion = list[tuple[tuple, "Occurrence"]]   # an event's occurrences with their sort keys
+
+
+def expand_each(events: dict[str, Event], window: tuple[dt.date, dt.date],
+                cache: FileCache | None = None) -> dict[str, Expansion]:
+    """Each event's occurrences with their `sort_key`s, by slug.
 
     A `cache` kept between loads expands again only the events that changed."""
     cache = cache or FileCache()
     unused = Diagnostics()   # expanding reports nothing: `check_series` does
-    expanded = cache.map(events, lambda slug, _: _keyed(events[slug], window), unused, window)
+    return cache.map(events, lambda slug, _: _keyed(events[slug], window), unused, window)
+
+
+def in_time_order(expanded: dict[str, Expansion]) -> tuple[Occurrence, ...]:
+    """Every occurrence of every event, in time order."""
     found = [pair for pairs in expanded.values() for pair in pairs]
     return tuple(occurrence for _, occurrence in sorted(found, key=itemgetter(0)))
 
 
-def _keyed(event: Event, window: tuple[dt.date, dt.date]) -> list[tuple[tuple, Occurrence]]:
+def _keyed(event: Event, window: tuple[dt.date, dt.date]) -> Expansion:
     return [(occurrence.sort_key(), occurrence) for occurrence in expand(event, window)]
 
 

@@ -1,7 +1,7 @@
 """`Site`: the immutable result of the load phase, with the lookups pages need.
 
-Every "items of this network" list is an index built once here, so rendering never scans
-all records for each page.
+Every "items of this network" list is an index built once per load (`indexes`), so
+rendering never scans all records for each page.
 """
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import datetime as dt
 import heapq
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .filecache import FileCache
 from .i18n import Grouped
+from .indexes import indexed
 from .records import Event, Network, NewsPost, Page, Person, Revision, Text
-from .recurrence import Occurrence, expand_all, window_around
+from .recurrence import Occurrence, expand_each, window_around
 from .resolve import BodyLinks
 
 
@@ -130,34 +130,23 @@ def region_slug(name: str) -> str:
 def build_site(config: SiteConfig, grouped: Grouped, people: dict[str, Person],
                now: dt.datetime, revisions: dict[str, Revision] | None = None,
                built_at: dt.datetime | None = None, body_links: BodyLinks | None = None,
-               files: tuple[tuple[str, str], ...] = (), expanded: FileCache | None = None) -> Site:
-    """Assemble the `Site`: expand series around `now` (`expanded`: see `expand_all`) and
-    index items by network."""
-    events_by_network: dict[str, list[str]] = defaultdict(list)
-    for slug, event in sorted(grouped.events.items()):
-        if event.network:
-            events_by_network[event.network].append(slug)
-    news_by_network: dict[str, list[str]] = defaultdict(list)
-    for slug, post in sorted(grouped.news.items()):
-        if post.network:
-            news_by_network[post.network].append(slug)
+               files: tuple[tuple[str, str], ...] = (), cache: FileCache | None = None) -> Site:
+    """Assemble the `Site`: expand series around `now` and index items by network. A `cache`
+    kept between loads expands again only the events that changed and patches the indexes."""
+    cache = cache or FileCache()
     window = window_around(now)
-    occurrences = expand_all(grouped.events, window, expanded)
-    by_network: dict[str | None, list[Occurrence]] = defaultdict(list)
-    by_event: dict[str, list[Occurrence]] = defaultdict(list)
-    by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
-    for occurrence in occurrences:  # in time order, so each index is too
-        by_network[grouped.events[occurrence.event].network].append(occurrence)
-        by_event[occurrence.event].append(occurrence)
-        by_month[occurrence.start.year, occurrence.start.month].append(occurrence)
+    expanded = expand_each(grouped.events, window, cache)
+    last = cache.kept[1] if cache.kept and cache.kept[0] == window else None
+    indexes = indexed(grouped.events, grouped.news, expanded, last)
+    cache.kept = (window, indexes)
     return Site(config=config, now=now, networks=grouped.networks, people=people,
                 events=grouped.events, news=grouped.news, pages=grouped.pages,
-                occurrences=occurrences, window=window,
-                occurrences_by_network={k: tuple(v) for k, v in by_network.items()},
-                occurrences_by_event={k: tuple(v) for k, v in by_event.items()},
-                occurrences_by_month={k: tuple(v) for k, v in by_month.items()},
-                events_by_network={k: tuple(v) for k, v in events_by_network.items()},
-                news_by_network={k: tuple(v) for k, v in news_by_network.items()},
+                occurrences=indexes.occurrences, window=window,
+                occurrences_by_network=indexes.occurrences_by_network,
+                occurrences_by_event=indexes.occurrences_by_event,
+                occurrences_by_month=indexes.occurrences_by_month,
+                events_by_network=indexes.events_by_network,
+                news_by_network=indexes.news_by_network,
                 revisions=revisions or {},
                 built_at=built_at or now.astimezone(dt.UTC).replace(microsecond=0),
                 body_links=body_links or {}, files=files,

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 # Lower layers first (design.md): load, then write, then the entry points.
 ORDER = ["errors", "buildcache", "workers", "filecache", "yamlpos", "schema", "config", "sources",
          "records", "history", "fields",
-         "validate", "i18n", "markup", "resolve", "recurrence", "site", "reads", "dates", "urls",
+         "validate", "i18n", "markup", "resolve", "recurrence", "indexes", "site", "reads", "dates", "urls",
          "calendar_links",
          "templating", "render.views", "render.calendar", "render.jsonld", "render.ics",
          "render.feeds", "render.sitemap", "render.pages", "render.jobs",

@@ -15,6 +15,7 @@ import sitegen.sources
 from conftest import PROJECT, options, write_files
 from sitegen.devserver import Preview
 from sitegen.filecache import FileCache
+from sitegen.indexes import Indexes
 
 NETWORK = "---\ntitle: Kemin verkosto\ncontacts: [milla]\n---\nKatso [kahvit](../events/kahvit.fi.md).\n"
 SERIES = ("---\ntitle: Lahden kahvit\nnetwork: lahti\nstart: 2026-12-04 08:30\nend: 2026-12-04 10:00\n"
@@ -177,11 +178,19 @@ def test_with_the_other_files_unchanged_the_preview_equals_a_build_from_scratch(
         apply(project, edit)
         rebuild = session.rebuild()
         fresh = project / f"fresh-{number}"
-        expected = Preview(options(project, templates_dir=project / "templates", output_dir=fresh)).rebuild()
+        from_nothing = Preview(options(project, templates_dir=project / "templates", output_dir=fresh))
+        expected = from_nothing.rebuild()
         assert rebuild.ok == expected.ok, name
         assert rebuild.diagnostics.sorted() == expected.diagnostics.sorted(), name
         if expected.ok:
             assert folder(project / "preview") == folder(fresh), name
+            assert indexes(session.build.site) == indexes(from_nothing.build.site), name
+
+
+def indexes(site) -> dict:
+    """The site's lookups (`sitegen.indexes`), which pages read only in part."""
+    return {name: getattr(site, name) for name in Indexes.__dataclass_fields__
+            if name not in ("events", "news", "expanded")}
 
 
 def test_when_no_file_changed_a_rebuild_renders_nothing(project):
