@@ -60,11 +60,12 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     cache = cache or HistoryCache()
     fallback = _utc(fallback)
     revisions = {slug: Revision(0, fallback) for slug in event_files}
-    owners = {(_folder(p), slug): slug for slug, paths in event_files.items() for p in paths}
-    if not owners:
+    if not any(event_files.values()):
         return revisions
+    owners = {(_folder(p), slug): slug for slug, paths in event_files.items() for p in paths} \
+        if _head(root, cache) else {}
     folders = sorted({folder for folder, _ in owners})
-    history = _log(root, folders, cache)
+    history = _log(root, folders, cache) if owners else None
     if history is None:
         reason = _unreadable(root)
         if reason:
@@ -107,6 +108,8 @@ def text_dates(root: Path, paths: list[str], fallback: dt.datetime,
     """The `TextDates` of each file of `paths` that git knows; uncommitted text changes count
     at `fallback`. Nothing without git or in a shallow clone, where first commits are not."""
     cache = cache or HistoryCache()
+    if not _head(root, cache):
+        return {}
     folders = sorted({_folder(p) for p in paths})
     history = _log(root, folders, cache)
     if history is None or history[2]:
@@ -137,10 +140,8 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
     """``git log --raw`` of `folders` along HEAD's first parents, oldest first, with the
     project's path within the repository, whether the clone is shallow and HEAD; None without
     git (or without a commit)."""
-    info = cache.once_per_load(("rev-parse", root), lambda: _git(
-        root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository", "HEAD"))
-    lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
-    if lines[:1] != ["true"] or len(lines) < 4:
+    lines = _head(root, cache)
+    if lines is None:
         return None
 
     def log() -> str | None:
@@ -150,6 +151,15 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
 
     found = cache.latest(("log", str(root), tuple(folders)), lines[3], log)
     return None if found is None else (found, lines[1], lines[2] == "true", lines[3])
+
+
+def _head(root: Path, cache: HistoryCache) -> list[str] | None:
+    """What git says of the checkout (inside a work tree, the project's prefix, shallow, HEAD),
+    asked once per load; None without git or without a commit."""
+    info = cache.once_per_load(("rev-parse", root), lambda: _git(
+        root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository", "HEAD"))
+    lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
+    return lines if lines[:1] == ["true"] and len(lines) >= 4 else None
 
 
 def _folder(path: str) -> str:

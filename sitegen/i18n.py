@@ -233,6 +233,7 @@ def _published(item: Record, drafts: bool) -> Record | None:
 # -- fallbacks ----------------------------------------------------------------------------
 
 def every_text(grouped: Grouped) -> list[Text]:
+    """The texts of every item of `grouped` (or of a `Site`, which has the same four dicts)."""
     return [text for items in (grouped.networks, grouped.events, grouped.news, grouped.pages)
             for item in items.values() for text in item.texts.values()]
 
@@ -245,6 +246,8 @@ def check_translation_dates(grouped: Grouped, dates: dict[str, TextDates], confi
     the one in the site's first language). A translation is outdated when the original's text
     (title, summary, body) changed after the translation's text last did.
     """
+    if not dates:   # no history to tell
+        return
     order = {code: index for index, code in enumerate(config.codes)}
     for items in (grouped.networks, grouped.events, grouped.news, grouped.pages):
         for item in items.values():

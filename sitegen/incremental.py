@@ -27,7 +27,7 @@ from pathlib import Path
 from .buildcache import BuildCache
 from .errors import BuildFailed, Diagnostics
 from .filecache import LoadCache, scan
-from .i18n import LOCALE_DIR
+from .i18n import LOCALE_DIR, every_text
 from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
 from .plan import OutputJob, plan_site, replans
@@ -136,7 +136,7 @@ class IncrementalBuild:
             self.assets = [job.path for job in jobs if job.kind == "static"]
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
         self.stamps = stamps
-        self.markup.forget_unused()
+        self.markup.forget_unused(lambda: (text.body for text in every_text(site)))
         if self.stored is not None:
             self._let_go_of_cache()
         return Changes(report.written, report.removed, tuple(job.path for job in dirty))

@@ -8,7 +8,7 @@ title is the only ``h1``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import unescape
 
 import markdown
@@ -72,7 +72,7 @@ class Markup:
         self._markdown = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                                            output_format="html")
         self._cache: dict[str, str] = {}
-        self._used: set[str] = set()
+        self._kept = 0   # bodies held after the last `forget_unused`
         self._text: dict[str, str] = {}
         self.store = store
 
@@ -84,7 +84,6 @@ class Markup:
             if html is None:
                 html = self._cache[body] = self._convert([body])[0]
                 self._keep(body, html)
-        self._used.add(body)
         return html
 
     def to_text(self, body: str) -> str:
@@ -97,10 +96,9 @@ class Markup:
 
     def convert_all(self, bodies: Iterable[str], workers: int) -> None:
         """Convert every body not converted yet, on up to `workers` processes at once (the
-        pages then find them done). They are the bodies `forget_unused` keeps."""
-        wanted = dict.fromkeys(bodies)
-        self._used.update(wanted)
-        missing = [body for body in wanted if body not in self._cache and self._stored(body) is None]
+        pages then find them done)."""
+        missing = [body for body in dict.fromkeys(bodies)
+                   if body not in self._cache and self._stored(body) is None]
         chunks = chunked(missing, workers)
         for chunk, converted in zip(chunks, map_forked(self._convert, chunks, workers), strict=True):
             for body, html in zip(chunk, converted, strict=True):
@@ -125,14 +123,16 @@ class Markup:
             converted.append(sanitise(self._markdown.convert(body)))
         return converted
 
-    def forget_unused(self) -> None:
-        """Drop the bodies neither asked for by `convert_all` nor converted since the last call
-        (edited away or deleted), once they are more than a tenth of those kept: dropping them
-        is a pass over every body, which one edit's old body is not worth."""
-        if len(self._cache) > len(self._used) * 1.1 + 16:
-            self._cache = {body: html for body, html in self._cache.items() if body in self._used}
-            self._text = {body: text for body, text in self._text.items() if body in self._used}
-        self._used = set()
+    def forget_unused(self, bodies: Callable[[], Iterable[str]]) -> None:
+        """Drop the bodies not among `bodies()` (edited away or deleted), once the converted
+        ones have grown by a tenth since the last time: finding them is a pass over every
+        body, which one edit's old body is not worth."""
+        if len(self._cache) <= self._kept * 1.1 + 16:
+            return
+        wanted = set(bodies())
+        self._cache = {body: html for body, html in self._cache.items() if body in wanted}
+        self._text = {body: text for body, text in self._text.items() if body in wanted}
+        self._kept = len(self._cache)
 
 
 # Task lists are the only inputs Markdown makes: any other <input> written in a body becomes

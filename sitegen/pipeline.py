@@ -268,7 +268,8 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     people = {person.id: person for person in people_list}
     resolve_references(every_item, grouped, people, {(s.kind, s.slug) for s in sources if s.kind in TARGETS},
                        diagnostics, cache.references)
-    markup.convert_all((text.body for text in every_text(every_item)), workers)
+    if workers > 1:   # else each body is converted where it is first needed
+        markup.convert_all((text.body for text in every_text(every_item)), workers)
     body_links = resolve_body_links(every_item, grouped, people, markup, diagnostics, cache.links)
     check_languages(grouped, diagnostics, cache.languages)
     check_series(every_item.events, diagnostics, cache.series)

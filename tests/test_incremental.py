@@ -2,14 +2,17 @@
 and only the files that read what changed are rendered again."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import sitegen.devserver
 import sitegen.markup
 import sitegen.sources
 from conftest import PROJECT, options, write_files
@@ -237,6 +240,23 @@ def test_after_an_edit_each_step_of_the_load_works_out_again_only_the_edited_ite
     assert session.rebuild().ok
     assert len(worked_out) > 5
     assert max(map(len, worked_out)) == 1, worked_out
+
+
+def test_a_rebuild_leaves_its_garbage_to_tidy_which_then_sets_the_site_aside(project, monkeypatch):
+    """The first build is tidied at once; later ones by the server, after the browser reloaded."""
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    collected = []
+    monkeypatch.setattr(sitegen.devserver, "gc", SimpleNamespace(
+        collect=lambda: collected.append(1) or gc.collect(), freeze=gc.freeze))
+    session.rebuild()
+    assert len(collected) == 1
+    frozen = gc.get_freeze_count()
+    apply(project, EDITS["an event's title"])
+    assert session.rebuild().ok
+    assert len(collected) == 1
+    session.tidy()
+    session.tidy()   # nothing new to collect
+    assert len(collected) == 2 and gc.get_freeze_count() > frozen
 
 
 def test_only_an_edited_body_is_converted_again_edit_after_edit(project, monkeypatch):
