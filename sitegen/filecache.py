@@ -103,11 +103,6 @@ class FileCache:
         except OSError:
             return None  # unreadable: reading it says why
 
-    def stamps_of(self, paths: dict[Hashable, str]) -> dict[Hashable, Any]:
-        """The `stamp` of each file, by key."""
-        scanned = self.stamps
-        return {key: scanned[path] if path in scanned else self.stamp(path) for key, path in paths.items()}
-
     def fresh(self, stamps: dict[Hashable, Any], context: Hashable = None) -> list[Hashable]:
         """The keys `map` would compute: new ones, and those whose stamp changed or is None
         ("cannot tell"); every key when `context` (what all were computed with) changed."""

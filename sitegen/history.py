@@ -67,12 +67,7 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     folders = sorted({folder for folder, _ in owners})
     history = _log(root, folders, cache) if owners else None
     if history is None:
-        reason = _unreadable(root)
-        if reason:
-            diagnostics.warning(
-                "history.unavailable", f"git: cannot read this checkout's history ({reason}), so "
-                "calendar SEQUENCE numbers cannot be counted", Location("."),
-                "in CI containers, trust the checkout: git config --global --add safe.directory '*'")
+        _say_why_unavailable(root, diagnostics)
         return revisions
     log, prefix, shallow, head = history
     if shallow:
@@ -151,6 +146,24 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
 
     found = cache.latest(("log", str(root), tuple(folders)), lines[3], log)
     return None if found is None else (found, lines[1], lines[2] == "true", lines[3])
+
+
+def history_available(root: Path, diagnostics: Diagnostics, cache: HistoryCache | None = None) -> bool:
+    """Whether git has a history for `root`; when a repository is there but git cannot read
+    it, a `history.unavailable` warning says why."""
+    if _head(root, cache or HistoryCache()) is not None:
+        return True
+    _say_why_unavailable(root, diagnostics)
+    return False
+
+
+def _say_why_unavailable(root: Path, diagnostics: Diagnostics) -> None:
+    reason = _unreadable(root)
+    if reason:
+        diagnostics.warning(
+            "history.unavailable", f"git: cannot read this checkout's history ({reason}), so "
+            "calendar SEQUENCE numbers cannot be counted", Location("."),
+            "in CI containers, trust the checkout: git config --global --add safe.directory '*'")
 
 
 def _head(root: Path, cache: HistoryCache) -> list[str] | None:

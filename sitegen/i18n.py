@@ -246,8 +246,6 @@ def check_translation_dates(grouped: Grouped, dates: dict[str, TextDates], confi
     the one in the site's first language). A translation is outdated when the original's text
     (title, summary, body) changed after the translation's text last did.
     """
-    if not dates:   # no history to tell
-        return
     order = {code: index for index, code in enumerate(config.codes)}
     for items in (grouped.networks, grouped.events, grouped.news, grouped.pages):
         for item in items.values():

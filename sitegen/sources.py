@@ -61,7 +61,9 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
     """
     store = store or Table(None)
     files = _listing(content_dir, root, cache, diagnostics).files
-    stamps = cache.stamps_of({shown: file[0] for shown, file in files.items()})
+    scanned = cache.stamps   # the preview's scan; else each file is statted
+    stamps = {shown: scanned[path] if path in scanned else cache.stamp(path)
+              for shown, (path, _, _) in files.items()}
     loaded = cache.map(stamps, lambda shown, found: _load(*files[shown], shown, config, store, found),
                        diagnostics, config.codes,   # a file's name is checked against the site's languages
                        lambda fresh: _parse_ahead([(*files[shown], shown) for shown in fresh], config, store,
