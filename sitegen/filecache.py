@@ -33,24 +33,37 @@ def stamp(path: Path | str) -> tuple[int, int, int] | None:
     None for a file written in the last two seconds: a second write within the clock's
     granularity could keep all three, so such a file is read again next time.
     """
-    return _stamp(os.stat(path), time.time_ns())
+    return stat_stamp(os.stat(path), time.time_ns())
 
 
-def _stamp(info: os.stat_result, now: int) -> tuple[int, int, int] | None:
+def stat_stamp(info: os.stat_result, now: int) -> tuple[int, int, int] | None:
     return None if now - info.st_mtime_ns < RACY_NS else (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def scan(folders: Iterable[Path]) -> dict[str, tuple[int, int, int] | None]:
+Stamps = dict[str, tuple[int, int, int] | None]
+
+
+def scan(folders: Iterable[Path]) -> Stamps:
     """The `stamp` of every file under `folders`, by path (as `os.scandir` joins it).
 
     One walk and one stat per file: the preview's test for "has anything been written", and
-    the stamps its load then uses instead of statting each file again. Each file is statted
-    relative to its open folder where the system allows it: the kernel then does not walk
-    the whole path again for each of thousands of files.
+    the stamps its load then uses instead of statting each file again (`watching` spares
+    most of them).
     """
+    return walk_stamps(folders)
+
+
+def walk_stamps(folders: Iterable[Path], on_folder: Callable[[str], None] | None = None,
+                links: set[str] | None = None) -> Stamps:
+    """`scan`, calling `on_folder` with each folder before listing it and adding the paths
+    of symbolic links to `links`. Each file is statted relative to its open folder where the
+    system allows it: the kernel then does not walk the whole path again for each of
+    thousands of files."""
     now, found = time.time_ns(), {}
 
     def walk(folder: str) -> None:
+        if on_folder is not None:
+            on_folder(folder)
         prefix = os.path.join(folder, "")   # as os.scandir joins
         opened = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else None
         try:
@@ -59,11 +72,13 @@ def scan(folders: Iterable[Path]) -> dict[str, tuple[int, int, int] | None]:
                     path = prefix + entry.name
                     if entry.is_dir(follow_symlinks=False):
                         walk(path)
-                    else:
-                        try:
-                            found[path] = _stamp(entry.stat(), now)
-                        except OSError:   # a dangling link: the load reports it
-                            found[path] = None
+                        continue
+                    if links is not None and entry.is_symlink():
+                        links.add(path)
+                    try:
+                        found[path] = stat_stamp(entry.stat(), now)
+                    except OSError:   # a dangling link: the load reports it
+                        found[path] = None
         finally:
             if opened is not None:
                 os.close(opened)

@@ -60,12 +60,11 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     cache = cache or HistoryCache()
     fallback = _utc(fallback)
     revisions = {slug: Revision(0, fallback) for slug in event_files}
-    if not any(event_files.values()):
+    owners = {(p.rpartition("/")[0] or ".", slug): slug for slug, paths in event_files.items() for p in paths}
+    if not owners:
         return revisions
-    owners = {(_folder(p), slug): slug for slug, paths in event_files.items() for p in paths} \
-        if _head(root, cache) else {}
     folders = sorted({folder for folder, _ in owners})
-    history = _log(root, folders, cache) if owners else None
+    history = _log(root, folders, cache)
     if history is None:
         _say_why_unavailable(root, diagnostics)
         return revisions
@@ -103,9 +102,7 @@ def text_dates(root: Path, paths: list[str], fallback: dt.datetime,
     """The `TextDates` of each file of `paths` that git knows; uncommitted text changes count
     at `fallback`. Nothing without git or in a shallow clone, where first commits are not."""
     cache = cache or HistoryCache()
-    if not _head(root, cache):
-        return {}
-    folders = sorted({_folder(p) for p in paths})
+    folders = sorted({p.rpartition("/")[0] or "." for p in paths})   # posixpath.dirname, faster
     history = _log(root, folders, cache)
     if history is None or history[2]:
         return {}
@@ -149,8 +146,7 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
 
 
 def history_available(root: Path, diagnostics: Diagnostics, cache: HistoryCache | None = None) -> bool:
-    """Whether git has a history for `root`; when a repository is there but git cannot read
-    it, a `history.unavailable` warning says why."""
+    """Whether git has a history for `root` (if a repository is there, but unreadable: why)."""
     if _head(root, cache or HistoryCache()) is not None:
         return True
     _say_why_unavailable(root, diagnostics)
@@ -158,7 +154,17 @@ def history_available(root: Path, diagnostics: Diagnostics, cache: HistoryCache 
 
 
 def _say_why_unavailable(root: Path, diagnostics: Diagnostics) -> None:
-    reason = _unreadable(root)
+    """Warn when git fails in `root` although a repository encloses it (say, a checkout owned
+    by another user, which git refuses), in git's words."""
+    if not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):
+        return
+    try:
+        done = subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True,
+                              env=_env(), check=False)
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = (lines[0] if lines else "git failed") if done.returncode else None
+    except OSError:
+        reason = "git is not installed"
     if reason:
         diagnostics.warning(
             "history.unavailable", f"git: cannot read this checkout's history ({reason}), so "
@@ -173,12 +179,6 @@ def _head(root: Path, cache: HistoryCache) -> list[str] | None:
         root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository", "HEAD"))
     lines = (info or b"").decode("utf-8", "surrogateescape").split("\n")
     return lines if lines[:1] == ["true"] and len(lines) >= 4 else None
-
-
-def _folder(path: str) -> str:
-    """`posixpath.dirname`, "." for a file at the top, at a string method's speed (for every text)."""
-    head, slash, _ = path.rpartition("/")
-    return head or slash or "."
 
 
 def _blobs(timelines: dict[str, list[tuple[int, Snapshot]]]) -> list[str]:
@@ -382,20 +382,6 @@ def head_state(root: Path) -> bytes | None:
     except OSError:
         cut = b""   # a complete clone
     return b"\0".join([commit.encode(), cut, _git(root, "for-each-ref", "refs/replace/") or b""])
-
-
-def _unreadable(root: Path) -> str | None:
-    """Why git fails in `root` although a repository encloses it (say, a checkout owned by
-    another user, which git refuses), in git's words; None when there is no repository."""
-    if not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):
-        return None
-    try:
-        done = subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True,
-                              env=_env(), check=False)
-    except OSError:
-        return "git is not installed"
-    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    return (lines[0] if lines else "git failed") if done.returncode else None
 
 
 def _git(root: Path, *args: str) -> bytes | None:

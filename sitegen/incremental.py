@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .buildcache import BuildCache
 from .errors import BuildFailed, Diagnostics
-from .filecache import LoadCache, scan
+from .filecache import LoadCache
 from .i18n import LOCALE_DIR, every_text
 from .markup import Markup
 from .pipeline import BuildOptions, load_site, stop_on_errors
@@ -35,6 +35,7 @@ from .reads import Key, Memo, SiteReads, changed_keys
 from .render.jobs import JobRenderer, RenderFailures, render_all, render_each
 from .site import Site
 from .urls import Urls
+from .watching import Watcher
 from .workers import map_slices, worker_count
 from .writer import UpdateReport, apply_changes, remove_others, start_preview, write_differing
 
@@ -58,6 +59,7 @@ class IncrementalBuild:
 
     def __init__(self, options: BuildOptions):
         self.options = options
+        self.watcher = Watcher([options.content_dir, options.templates_dir, LOCALE_DIR])
         self.workers = worker_count(options.workers)   # for the first rebuild only: see `rebuild`
         self.stored: BuildCache | None = BuildCache(options.cache_dir)   # until the first good build
         self.cache = LoadCache(sources=self.stored.table("sources"))
@@ -76,7 +78,7 @@ class IncrementalBuild:
         """Bring the folder up to date; raise `BuildFailed` on errors (after the first good
         build, with the folder as it was)."""
         options = self.options
-        stamps = scan([options.content_dir, options.templates_dir, LOCALE_DIR])
+        stamps = self.watcher.stamps()
         if stamps == self.stamps and None not in stamps.values():
             return Changes((), (), ())   # not one file was written since the last good build
         # Only the session's first rebuild forks workers: it runs before the server starts.

@@ -7,7 +7,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "sitegen"
 
 # Lower layers first (design.md): load, then write, then the entry points.
-ORDER = ["errors", "buildcache", "workers", "filecache", "yamlpos", "schema", "config", "sources",
+ORDER = ["errors", "buildcache", "workers", "filecache", "watching", "yamlpos", "schema", "config", "sources",
          "records", "history", "fields",
          "validate", "i18n", "markup", "resolve", "recurrence", "indexes", "site", "reads", "dates", "urls",
          "calendar_links",

@@ -1,0 +1,139 @@
+"""Which files the preview's folders hold and their stamps, without statting each at every rebuild.
+
+`filecache.scan` stats every file: about 70 ms for a site of 23,000 files, at each rebuild.
+On Linux the kernel tells which names in a folder changed (inotify, one watch per folder),
+so `Watcher` stats again only those, the files whose stamp could not tell (written in the
+last two seconds) and links (whose targets may be elsewhere). Whatever it cannot follow (a
+folder added, removed or renamed, more events than the kernel kept, another system, no
+watches left) makes it scan everything again, as `scan` does: the stamps it hands out are
+always what a scan would find.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .filecache import Stamps, stat_stamp, walk_stamps
+
+# inotify(7): what changes a folder's files, and what means "scan again".
+_CHANGES = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200   # modify, attrib, close_write, moved,
+                                                           # create, delete
+_FOLDER_GONE = 0x400 | 0x800                               # delete_self, move_self
+_LOST = 0x4000 | 0x8000                                    # queue overflow, watch removed
+_IS_FOLDER = 0x40000000
+_EVENT = struct.Struct("iIII")   # wd, mask, cookie, length of the name that follows
+
+
+class Watcher:
+    """The stamps of every file under `folders`, brought up to date from the kernel's events."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+        self._libc, self._fd = _inotify()
+        self._folders: dict[int, str] = {}   # watch descriptor -> the folder's path, as scan joins it
+        self._stamps: Stamps | None = None
+        self._recheck: set[str] = set()      # files whose stamp is None, and links
+        self._links: set[str] = set()
+
+    def stamps(self) -> Stamps:
+        """The stamp of every file, by path, as `filecache.scan` gives them. Each call hands out
+        a new dict; the last one is never changed afterwards."""
+        changed = self._changed() if self._stamps is not None else None
+        if changed is None:
+            return self._scan()
+        now, stamps = time.time_ns(), dict(self._stamps)
+        for path in changed:
+            if os.path.islink(path):
+                self._links.add(path)
+            else:
+                self._links.discard(path)
+        for path in changed | self._recheck:
+            try:
+                stamps[path] = stat_stamp(os.stat(path), now)
+            except FileNotFoundError:
+                stamps.pop(path, None)
+            except OSError:   # a dangling link: the load reports it
+                stamps[path] = None
+        unsure = {path for path in self._recheck | changed if stamps.get(path, 0) is None}
+        self._recheck = unsure | self._links
+        self._stamps = stamps
+        return stamps
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def _scan(self) -> Stamps:
+        """Every file's stamp, each folder watched before it is listed (nothing is missed)."""
+        self._drain()
+        self._folders.clear()
+        links: set[str] = set()
+        stamps = walk_stamps(self.folders, self._watch, links)
+        self._links = links
+        self._recheck = {path for path, stamp in stamps.items() if stamp is None} | links
+        self._stamps = stamps
+        return stamps
+
+    def _watch(self, folder: str) -> None:
+        if self._fd is None:
+            return
+        wd = self._libc.inotify_add_watch(self._fd, os.fsencode(folder), _CHANGES | _FOLDER_GONE)
+        if wd < 0:   # no watches left (fs.inotify.max_user_watches): scan from now on
+            self.close()
+            return
+        self._folders[wd] = folder
+
+    def _changed(self) -> set[str] | None:
+        """The paths of the files the kernel says changed since the last look; None: scan again."""
+        if self._fd is None:
+            return None
+        changed = set()
+        for wd, mask, name in self._drain():
+            folder = self._folders.get(wd)
+            if folder is None or mask & (_LOST | _FOLDER_GONE | _IS_FOLDER):
+                return None
+            changed.add(os.path.join(folder, os.fsdecode(name)))
+        return changed
+
+    def _drain(self) -> list[tuple[int, int, bytes]]:
+        """The events waiting, read without blocking."""
+        if self._fd is None:
+            return []
+        data = bytearray()
+        while True:
+            try:
+                chunk = os.read(self._fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        events, offset = [], 0
+        while offset < len(data):
+            wd, mask, _, length = _EVENT.unpack_from(data, offset)
+            offset += _EVENT.size
+            events.append((wd, mask, bytes(data[offset:offset + length]).rstrip(b"\0")))
+            offset += length
+        return events
+
+
+def _inotify() -> tuple[Any, int | None]:
+    """The C library and a non-blocking inotify descriptor; (None, None) where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None, None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, AttributeError):
+        return None, None
+    return (libc, fd) if fd >= 0 else (None, None)
+
