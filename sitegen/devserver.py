@@ -20,10 +20,10 @@ from .incremental import IncrementalBuild
 from .pipeline import BuildOptions, check_output
 from .writer import PREVIEW_MARKER, UpdateReport, apply_changes, update_site
 
-# Styled by the theme's stylesheet (#sitegen-errors), as the pages' Content-Security-Policy
-# allows no inline styles; unstyled, it is still the first thing on the page.
 TIDY_AFTER = 1.0   # seconds after a rebuild: the browser has reloaded its page by then
 
+# Styled by the theme's stylesheet (#sitegen-errors), as the pages' Content-Security-Policy
+# allows no inline styles; unstyled, it is still the first thing on the page.
 OVERLAY = """<div id="sitegen-errors" role="alert">\
 <strong>The last change could not be built; this is the last good page.</strong>
 {}</div>"""

@@ -43,22 +43,16 @@ def stat_stamp(info: os.stat_result, now: int) -> tuple[int, int, int] | None:
 Stamps = dict[str, tuple[int, int, int] | None]
 
 
-def scan(folders: Iterable[Path]) -> Stamps:
+def scan(folders: Iterable[Path], on_folder: Callable[[str], None] | None = None,
+         links: set[str] | None = None) -> Stamps:
     """The `stamp` of every file under `folders`, by path (as `os.scandir` joins it).
 
-    One walk and one stat per file: the preview's test for "has anything been written", and
-    the stamps its load then uses instead of statting each file again (`watching` spares
-    most of them).
+    One walk and one stat per file: the stamps the preview's load uses instead of statting
+    each file again (`watching` spares most of the walks). `on_folder` is called with each
+    folder before it is listed, and the paths of symbolic links are added to `links`. Each
+    file is statted relative to its open folder where the system allows it: the kernel then
+    does not walk the whole path again for each of thousands of files.
     """
-    return walk_stamps(folders)
-
-
-def walk_stamps(folders: Iterable[Path], on_folder: Callable[[str], None] | None = None,
-                links: set[str] | None = None) -> Stamps:
-    """`scan`, calling `on_folder` with each folder before listing it and adding the paths
-    of symbolic links to `links`. Each file is statted relative to its open folder where the
-    system allows it: the kernel then does not walk the whole path again for each of
-    thousands of files."""
     now, found = time.time_ns(), {}
 
     def walk(folder: str) -> None:
@@ -107,6 +101,7 @@ class FileCache:
         self._results: dict[Hashable, Any] = {}
         self._problems: dict[Hashable, tuple[Diagnostic, ...]] = {}   # only keys that had some
         self.stamps: dict[str, Any] = {}   # the latest `scan`, if the caller made one
+        self.links: frozenset[str] = frozenset()   # the symbolic links that scan found
         self.kept: Any = None   # what its step keeps of its last call besides the results
 
     def stamp(self, path: str) -> tuple[int, int, int] | None:
@@ -118,24 +113,29 @@ class FileCache:
         except OSError:
             return None  # unreadable: reading it says why
 
-    def fresh(self, stamps: dict[Hashable, Any], context: Hashable = None) -> list[Hashable]:
+    def fresh(self, stamps: dict[Hashable, Any], context: Hashable = None, identity: bool = False
+              ) -> list[Hashable]:
         """The keys `map` would compute: new ones, and those whose stamp changed or is None
-        ("cannot tell"); every key when `context` (what all were computed with) changed."""
+        ("cannot tell"); every key when `context` (what all were computed with) changed.
+        With `identity`, a stamp that is another object counts as changed however equal."""
         if context != self._context:
             return list(stamps)
         old, missing = self._stamps, _MISSING
+        if identity:
+            return [key for key, now in stamps.items() if now is None or old.get(key, missing) is not now]
         return [key for key, now in stamps.items()
                 if now is None or (was := old.get(key, missing)) is not now and was != now]
 
     def map(self, stamps: dict[Hashable, Any], compute: Callable[[Hashable, Diagnostics], T],
             diagnostics: Diagnostics, context: Hashable = None,
-            ahead: Callable[[list[Hashable]], None] | None = None) -> dict[Hashable, T]:
+            ahead: Callable[[list[Hashable]], None] | None = None,
+            identity: bool = False) -> dict[Hashable, T]:
         """Each key's result, in the order of `stamps`: `compute(key, found)` for the `fresh`
         keys, remembered for the others; each key's diagnostics are added to `diagnostics`.
         Keys not in `stamps` are forgotten. With nothing fresh and the same keys, the very
         dict of the last call is returned, so the next step can tell nothing changed.
         `ahead` is handed the fresh keys first (to do their slow part together)."""
-        fresh = self.fresh(stamps, context)
+        fresh = self.fresh(stamps, context, identity)
         if ahead is not None:
             ahead(fresh)
         if context != self._context:
@@ -250,6 +250,8 @@ class LoadCache:
     history: HistoryCache = field(default_factory=HistoryCache)
     sources: Table | None = None   # parsed files by their text: a build's (`buildcache`)
 
-    def scanned(self, stamps: dict[str, Any]) -> None:
-        """Use the stamps of a `scan` just made instead of statting each file again."""
+    def scanned(self, stamps: dict[str, Any], links: frozenset[str]) -> None:
+        """Use the stamps of a scan just made (and the links it found) instead of statting
+        each file again."""
         self.parsed.stamps = self.history.stamps = stamps
+        self.parsed.links = links

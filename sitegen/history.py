@@ -66,7 +66,7 @@ def event_revisions(root: Path, event_files: dict[str, list[str]], fallback: dt.
     folders = sorted({folder for folder, _ in owners})
     history = _log(root, folders, cache)
     if history is None:
-        _say_why_unavailable(root, diagnostics)
+        say_why_unavailable(root, diagnostics)
         return revisions
     log, prefix, shallow, head = history
     if shallow:
@@ -145,15 +145,12 @@ def _log(root: Path, folders: list[str], cache: HistoryCache) -> tuple[str, str,
     return None if found is None else (found, lines[1], lines[2] == "true", lines[3])
 
 
-def history_available(root: Path, diagnostics: Diagnostics, cache: HistoryCache | None = None) -> bool:
-    """Whether git has a history for `root` (if a repository is there, but unreadable: why)."""
-    if _head(root, cache or HistoryCache()) is not None:
-        return True
-    _say_why_unavailable(root, diagnostics)
-    return False
+def history_available(root: Path, cache: HistoryCache | None = None) -> bool:
+    """Whether git has a history for `root` (see `say_why_unavailable`)."""
+    return _head(root, cache or HistoryCache()) is not None
 
 
-def _say_why_unavailable(root: Path, diagnostics: Diagnostics) -> None:
+def say_why_unavailable(root: Path, diagnostics: Diagnostics) -> None:
     """Warn when git fails in `root` although a repository encloses it (say, a checkout owned
     by another user, which git refuses), in git's words."""
     if not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):

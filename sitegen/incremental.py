@@ -84,7 +84,7 @@ class IncrementalBuild:
         # Only the session's first rebuild forks workers: it runs before the server starts.
         # Later ones run in the server's event loop, whose sockets a fork would inherit.
         workers, self.workers = self.workers, 1
-        self.cache.scanned(stamps)
+        self.cache.scanned(stamps, self.watcher.links)
         site = load_site(options, diagnostics, self.markup, self.cache, workers)
         urls = Urls(site.config)
         setup = (site.config, site.now, site.built_at, site.window,

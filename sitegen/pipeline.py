@@ -16,7 +16,7 @@ from .buildcache import FOLDER, BuildCache
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, Location, display_path
 from .filecache import LoadCache
-from .history import event_revisions, history_available, text_dates
+from .history import event_revisions, history_available, say_why_unavailable, text_dates
 from .i18n import (
     LOCALE_DIR,
     check_translation_dates,
@@ -275,13 +275,15 @@ def load_site(options: BuildOptions, diagnostics: Diagnostics, markup: Markup | 
     check_series(every_item.events, diagnostics, cache.series)
     built_at = (options.built_at or now).astimezone(dt.UTC).replace(microsecond=0)
     revisions, dates = {}, {}   # without history, every event is at revision 0 (`Site.revision`)
-    if history_available(options.root, diagnostics, cache.history):
+    if history_available(options.root, cache.history):
         event_files = {slug: sorted(t.path for t in event.texts.values())
                        for slug, event in grouped.events.items()}
         revisions = event_revisions(options.root, event_files, built_at, diagnostics, cache.history)
         dates = text_dates(options.root, sorted(text.path for text in every_text(grouped)), built_at,
                            cache.history)
         check_translation_dates(grouped, dates, config, diagnostics)
+    elif grouped.events:   # their SEQUENCE numbers cannot be counted
+        say_why_unavailable(options.root, diagnostics)
     diagnostics.allow(allowances(sources))
     stop_on_errors(diagnostics, options.strict)
     return build_site(config, grouped, people, now, revisions, built_at, body_links,

@@ -36,8 +36,9 @@ def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, P
     published; `published` what is built. `existing` holds (kind, id) of every content file
     of the `TARGETS` kinds, valid or not: a reference to an item whose own file has errors is
     not wrong, and saying so would only mislead. `caches` kept between loads check again only
-    the items that changed, while the items referred to are the same (whether an item is
-    published follows from its record).
+    the items merged again (`group_translations` hands back the very record, with the very
+    facts and their lines, of an item it did not merge again), while the items referred to
+    are the same.
     """
     caches = caches if caches is not None else KindCaches()
     targets = {"networks": published.networks, "people": people}
@@ -65,8 +66,9 @@ def resolve_references(grouped: Grouped, published: Grouped, people: dict[str, P
                     found.error(f"ref.{noun}", f"{field}: unknown {noun} '{ref}'", where,
                                 did_you_mean(ref, known[target_kind]))
 
-    for kind in REFERENCES:
-        caches[kind].map(getattr(grouped, kind), functools.partial(check, kind), diagnostics, context)
+    for kind in REFERENCES:   # by identity: a record merged again may have its facts on other lines
+        caches[kind].map(getattr(grouped, kind), functools.partial(check, kind), diagnostics, context,
+                         identity=True)
 
 
 # The links Markdown made: read from the HTML, so code, footnotes and references count as

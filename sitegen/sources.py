@@ -73,26 +73,27 @@ def load_sources(content_dir: Path, root: Path, config: SiteConfig, diagnostics:
 
 @dataclass(frozen=True)
 class Listing:
-    """The content files a walk found, kept while a scan finds the same paths."""
+    """The content files a walk found, kept while a scan finds the same paths and links."""
 
     scanned: KeysView[str]            # the paths of the scan it was made with
     files: dict[str, tuple[str, str, str]]   # path as shown -> (path, kind, name in its folder)
-    links: dict[str, Any]             # the symbolic links among them -> their stamp
+    links: dict[str, Any]             # the scan's symbolic links -> their stamp (their target's)
     problems: tuple[Diagnostic, ...]
 
 
 def _listing(content_dir: Path, root: Path, cache: FileCache, diagnostics: Diagnostics) -> Listing:
-    """The content files, walked again unless the cache's scan has the same paths as the last
-    walk's and no link leads elsewhere (a link's stamp is its target's)."""
+    """The content files, walked again unless the cache's scan has the same paths and links
+    as the last walk's, each link to the same target (a link is refused or not by where it
+    leads)."""
     kept = cache.kept
-    if kept is not None and kept.scanned == cache.stamps.keys() and \
-            all(cache.stamps.get(path) == was for path, was in kept.links.items()):
+    links = {path: cache.stamps.get(path) for path in cache.links}
+    if kept is not None and kept.scanned == cache.stamps.keys() and kept.links == links:
         diagnostics.items.extend(kept.problems)
         return kept
     found = Diagnostics()
     shown_dir = display_path(content_dir, root)
-    files, links = {}, []
-    for path, relative, is_link in _walk(content_dir, root, found):
+    files = {}
+    for path, relative in _walk(content_dir, root, found):
         shown = f"{shown_dir}/{relative}"
         if relative == CONFIG_FILE:
             continue
@@ -106,10 +107,7 @@ def _listing(content_dir: Path, root: Path, cache: FileCache, diagnostics: Diagn
                         f"files to publish as they are in {FILES}/")
             continue
         files[shown] = (path, kind, name)
-        if is_link:
-            links.append(path)
-    listing = Listing(cache.stamps.keys(), files, {path: cache.stamp(path) for path in links},
-                      tuple(found.items))
+    listing = Listing(cache.stamps.keys(), files, links, tuple(found.items))
     cache.kept = listing if cache.stamps else None
     diagnostics.items.extend(listing.problems)
     return listing
@@ -157,7 +155,7 @@ def passthrough_files(content_dir: Path, root: Path) -> tuple[tuple[str, str], .
         return ()
     shown_dir = display_path(content_dir, root)
     return tuple((relative.removeprefix(f"{FILES}/"), f"{shown_dir}/{relative}")
-                 for _, relative, _ in _walk(content_dir, root, Diagnostics(), FILES))
+                 for _, relative in _walk(content_dir, root, Diagnostics(), FILES))
 
 
 def _load(path: str, kind: str, name: str, shown: str, config: SiteConfig, store: Table,
@@ -179,8 +177,8 @@ def _load(path: str, kind: str, name: str, shown: str, config: SiteConfig, store
 
 
 def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str = ""):
-    """Yield (path, path relative to `content_dir`, whether it is a link) of each content file
-    in a stable order; refuse links that lead outside `content_dir`."""
+    """Yield (path, path relative to `content_dir`) of each content file in a stable order;
+    refuse links that lead outside `content_dir`."""
     folder = content_dir / relative if relative else content_dir
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda entry: entry.name)
@@ -189,14 +187,13 @@ def _walk(content_dir: Path, root: Path, diagnostics: Diagnostics, relative: str
         if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):
             continue  # hidden files and editors' backups and autosaves
         inside = f"{relative}/{name}" if relative else name
-        is_link = entry.is_symlink()
-        if is_link and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error("source.symlink", "links to a file outside content/; refused",
                               Location(f"{display_path(content_dir, root)}/{inside}"))
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(content_dir, root, diagnostics, inside)
         else:
-            yield entry.path, inside, is_link
+            yield entry.path, inside
 
 
 def _identity(kind: str, name: str, shown: str, config: SiteConfig, diagnostics: Diagnostics):

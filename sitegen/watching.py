@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .filecache import Stamps, stat_stamp, walk_stamps
+from .filecache import Stamps, scan, stat_stamp
 
 # inotify(7): what changes a folder's files, and what means "scan again".
 _CHANGES = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200   # modify, attrib, close_write, moved,
                                                            # create, delete
 _FOLDER_GONE = 0x400 | 0x800                               # delete_self, move_self
-_LOST = 0x4000 | 0x8000                                    # queue overflow, watch removed
+_OVERFLOW, _REMOVED = 0x4000, 0x8000                       # events lost, a watch removed
 _IS_FOLDER = 0x40000000
 _EVENT = struct.Struct("iIII")   # wd, mask, cookie, length of the name that follows
 
@@ -37,13 +37,19 @@ class Watcher:
         self._libc, self._fd = _inotify()
         self._folders: dict[int, str] = {}   # watch descriptor -> the folder's path, as scan joins it
         self._stamps: Stamps | None = None
+        self._everywhere = False             # whether every one of `folders` was there to watch
         self._recheck: set[str] = set()      # files whose stamp is None, and links
         self._links: set[str] = set()
+
+    @property
+    def links(self) -> frozenset[str]:
+        """The symbolic links among the files of the last `stamps`."""
+        return frozenset(self._links)
 
     def stamps(self) -> Stamps:
         """The stamp of every file, by path, as `filecache.scan` gives them. Each call hands out
         a new dict; the last one is never changed afterwards."""
-        changed = self._changed() if self._stamps is not None else None
+        changed = self._changed() if self._stamps is not None and self._everywhere else None
         if changed is None:
             return self._scan()
         now, stamps = time.time_ns(), dict(self._stamps)
@@ -55,10 +61,11 @@ class Watcher:
         for path in changed | self._recheck:
             try:
                 stamps[path] = stat_stamp(os.stat(path), now)
-            except FileNotFoundError:
-                stamps.pop(path, None)
-            except OSError:   # a dangling link: the load reports it
-                stamps[path] = None
+            except OSError:
+                if os.path.lexists(path):
+                    stamps[path] = None   # a dangling link: the load reports it
+                else:
+                    stamps.pop(path, None)
         unsure = {path for path in self._recheck | changed if stamps.get(path, 0) is None}
         self._recheck = unsure | self._links
         self._stamps = stamps
@@ -74,10 +81,14 @@ class Watcher:
 
     def _scan(self) -> Stamps:
         """Every file's stamp, each folder watched before it is listed (nothing is missed)."""
-        self._drain()
+        if self._fd is not None:
+            for wd in self._folders:   # folders moved away or gone: their events are not ours
+                self._libc.inotify_rm_watch(self._fd, wd)
         self._folders.clear()
+        self._drain()
         links: set[str] = set()
-        stamps = walk_stamps(self.folders, self._watch, links)
+        stamps = scan(self.folders, self._watch, links)
+        self._everywhere = all(os.path.isdir(folder) for folder in self.folders)
         self._links = links
         self._recheck = {path for path, stamp in stamps.items() if stamp is None} | links
         self._stamps = stamps
@@ -87,22 +98,29 @@ class Watcher:
         if self._fd is None:
             return
         wd = self._libc.inotify_add_watch(self._fd, os.fsencode(folder), _CHANGES | _FOLDER_GONE)
-        if wd < 0:   # no watches left (fs.inotify.max_user_watches): scan from now on
-            self.close()
+        if wd < 0:   # no watches left (fs.inotify.max_user_watches), or the folder just went
+            self.close()   # scan from now on
             return
         self._folders[wd] = folder
 
     def _changed(self) -> set[str] | None:
-        """The paths of the files the kernel says changed since the last look; None: scan again."""
+        """The paths of the files the kernel says changed since the last look; None: scan
+        again. No event at all also means scanning: a rebuild is asked for because something
+        changed, perhaps where the kernel does not see it (a network share)."""
         if self._fd is None:
             return None
+        events = self._drain()
         changed = set()
-        for wd, mask, name in self._drain():
+        for wd, mask, name in events:
+            if mask & _OVERFLOW:
+                return None
             folder = self._folders.get(wd)
-            if folder is None or mask & (_LOST | _FOLDER_GONE | _IS_FOLDER):
+            if folder is None:
+                continue   # a watch removed at the last scan
+            if mask & (_REMOVED | _FOLDER_GONE | _IS_FOLDER):
                 return None
             changed.add(os.path.join(folder, os.fsdecode(name)))
-        return changed
+        return changed if events else None
 
     def _drain(self) -> list[tuple[int, int, bytes]]:
         """The events waiting, read without blocking."""

@@ -396,3 +396,14 @@ def test_deepening_a_shallow_clone_changes_the_state_builds_are_compared_by(repo
     assert head_state(clone) != shallow
     assert head_state(clone).split(b"\0")[0] == shallow.split(b"\0")[0]   # the same HEAD
     assert head_state(tmp_path / "nowhere") is None
+
+
+def test_a_checkout_git_cannot_read_gets_the_warning_only_when_there_are_meetings(tmp_path):
+    (tmp_path / ".git").write_text("gitdir: /nowhere\n", encoding="utf-8")  # a broken checkout
+    files = {"content/site.yaml": SITE_YAML, "content/networks/kemi.da.md": network("Kemi")}
+    for relative, text in [*files.items(), (path("moede__da"), event())]:
+        if relative.startswith("content/events/"):
+            assert [d.code for d in check(options(tmp_path)).items] == []
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+    assert [d.code for d in check(options(tmp_path)).items] == ["history.unavailable"]

@@ -159,6 +159,7 @@ EVENT, PAGE = "content/events/kahvit.fi.md", "content/pages/tietoa.fi.md"
 LAHTI = "content/networks/lahti.fi.md"
 PROBLEMS = {
     "an unknown network": {EVENT: replacing("network: kemi", "network: kemj")},
+    "its line moved": {EVENT: lambda text: "---\nnetwork: kemj" + text.replace("\nnetwork: kemj", "")[3:]},
     "the network mended": {EVENT: replacing("network: kemj", "network: kemi")},
     "a meeting in a language its network lacks": {
         "content/events/lahden-kahvit.en.md": lambda _: "---\ntitle: Lahti coffee\n---\n"},
@@ -188,6 +189,27 @@ def test_with_the_other_files_unchanged_the_preview_equals_a_build_from_scratch(
         if expected.ok:
             assert folder(project / "preview") == folder(fresh), name
             assert indexes(session.build.site) == indexes(from_nothing.build.site), name
+
+
+def test_a_link_in_place_of_a_file_or_led_elsewhere_is_judged_as_a_fresh_build_does(project):
+    """Whether a link is refused depends on where it leads: the kept list of content files
+    is made again when a link appears or its target changes."""
+    page, outside, inside = project / PAGE, project / "outside.fi.md", project / "content/pages/muu.fi.md"
+    outside.write_text(SITE[PAGE], encoding="utf-8")
+    inside.write_text("---\ntitle: Muu\n---\n", encoding="utf-8")
+    age(project)
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    assert session.rebuild().ok
+    steps = {"a file replaced by a link out of content/": outside, "the link led inside": inside,
+             "and out again": outside}
+    for number, (name, target) in enumerate(steps.items()):
+        page.unlink()
+        page.symlink_to(target)
+        rebuild = session.rebuild()
+        expected = Preview(options(project, templates_dir=project / "templates",
+                                   output_dir=project / f"fresh-{number}")).rebuild()
+        assert rebuild.ok == expected.ok, name
+        assert rebuild.diagnostics.sorted() == expected.diagnostics.sorted(), name
 
 
 def indexes(site) -> dict:
@@ -230,8 +252,8 @@ def test_after_an_edit_each_step_of_the_load_works_out_again_only_the_edited_ite
     worked_out = []
     real_fresh = FileCache.fresh
 
-    def fresh(self, stamps, context=None):
-        found = real_fresh(self, stamps, context)
+    def fresh(self, *args):
+        found = real_fresh(self, *args)
         worked_out.append(found)
         return found
 

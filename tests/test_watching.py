@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -41,8 +42,12 @@ STEPS = {
     "a deletion": lambda root: (root / "content/events/c.fi.md").unlink(),
     "a new folder with a file": lambda root: write(root / "content/files/agenda/1.txt", "1"),
     "a file in the new folder": lambda root: write(root / "content/files/agenda/2.txt", "2"),
-    "a removed folder": lambda root: [p.unlink() for p in (root / "content/files/agenda").iterdir()]
-    and (root / "content/files/agenda").rmdir(),
+    "a removed folder": lambda root: shutil.rmtree(root / "content/files/agenda"),
+    "a dangling link": lambda root: (root / "content/events/x.fi.md").symlink_to(root / "nowhere.md"),
+    "the link's target written": lambda root: write(root / "nowhere.md", "now somewhere"),
+    "the whole content folder removed": lambda root: shutil.rmtree(root / "content"),
+    "and written again, with a template": lambda root: [write(root / "content/events/a.fi.md", "again"),
+                                                        write(root / "templates/base.html", "<b></b>")],
     "a template": lambda root: write(root / "templates/base.html", "<p>new</p>"),
 }
 
@@ -76,8 +81,8 @@ def test_an_edit_is_found_without_walking_the_folders(root, monkeypatch):
     watcher = Watcher(folders)
     watcher.stamps()
     walks = []
-    real_walk = sitegen.watching.walk_stamps
-    monkeypatch.setattr(sitegen.watching, "walk_stamps", lambda *args: walks.append(1) or real_walk(*args))
+    real_scan = sitegen.watching.scan
+    monkeypatch.setattr(sitegen.watching, "scan", lambda *args: walks.append(1) or real_scan(*args))
     write(root / "content/events/a.fi.md", "edited")
     stamps = watcher.stamps()
     assert walks == [] and stamps == scan(folders)
