@@ -59,7 +59,10 @@ def scan(folders: Iterable[Path], on_folder: Callable[[str], None] | None = None
         if on_folder is not None:
             on_folder(folder)
         prefix = os.path.join(folder, "")   # as os.scandir joins
-        opened = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else None
+        try:
+            opened = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else None
+        except FileNotFoundError:   # removed while the walk went on: it has no files
+            return
         try:
             with os.scandir(folder if opened is None else opened) as entries:
                 for entry in entries:
@@ -100,8 +103,8 @@ class FileCache:
         self._stamps: dict[Hashable, Any] = {}     # the inputs of the last `map`
         self._results: dict[Hashable, Any] = {}
         self._problems: dict[Hashable, tuple[Diagnostic, ...]] = {}   # only keys that had some
-        self.stamps: dict[str, Any] = {}   # the latest `scan`, if the caller made one
-        self.links: frozenset[str] = frozenset()   # the symbolic links that scan found
+        self.stamps: dict[str, Any] = {}   # of every file, if the caller looked (`scan`, `watching`)
+        self.links: frozenset[str] = frozenset()   # the symbolic links among them
         self.kept: Any = None   # what its step keeps of its last call besides the results
 
     def stamp(self, path: str) -> tuple[int, int, int] | None:

@@ -1,8 +1,9 @@
 """The preview's rebuilds: render again only the files whose inputs changed.
 
 Each output file keeps what it read of the `Site` when it was last rendered (`reads`) and a
-digest of its bytes; an index tells which files read each key. A rebuild stats every input
-file once (no change: nothing to do), loads the content (what did not change is not parsed or
+digest of its bytes; an index tells which files read each key. A rebuild takes the stamps
+of every input file (`watching`: on Linux only the changed ones are statted again; no change:
+nothing to do), loads the content (what did not change is not parsed or
 worked out again: `filecache`), works out which keys have a different value in the new site,
 and renders only the files that read one of those; when files were added or removed, or an
 edit changes the plan, it plans again and also renders the files that are new or whose plan
@@ -73,18 +74,19 @@ class IncrementalBuild:
         self.outputs: dict[str, Output] = {}
         self.readers: dict[Key, set[str]] = defaultdict(set)   # the files that read each key
         self.stamps: dict[str, tuple | None] = {}   # of the files of the last good build
+        self.links: frozenset[str] = frozenset()     # and its symbolic links (stamped by their targets)
 
     def rebuild(self, diagnostics: Diagnostics) -> Changes:
         """Bring the folder up to date; raise `BuildFailed` on errors (after the first good
         build, with the folder as it was)."""
         options = self.options
-        stamps = self.watcher.stamps()
-        if stamps == self.stamps and None not in stamps.values():
-            return Changes((), (), ())   # not one file was written since the last good build
+        stamps, links = self.watcher.stamps(), self.watcher.links
+        if stamps == self.stamps and links == self.links and None not in stamps.values():
+            return Changes((), (), ())   # the files and links are as in the last good build
         # Only the session's first rebuild forks workers: it runs before the server starts.
         # Later ones run in the server's event loop, whose sockets a fork would inherit.
         workers, self.workers = self.workers, 1
-        self.cache.scanned(stamps, self.watcher.links)
+        self.cache.scanned(stamps, links)
         site = load_site(options, diagnostics, self.markup, self.cache, workers)
         urls = Urls(site.config)
         setup = (site.config, site.now, site.built_at, site.window,
@@ -137,7 +139,7 @@ class IncrementalBuild:
             self.positions = {job.path: number for number, job in enumerate(jobs)}
             self.assets = [job.path for job in jobs if job.kind == "static"]
         self.site, self.renderer, self.setup, self.jobs, self.outputs = site, renderer, setup, jobs, outputs
-        self.stamps = stamps
+        self.stamps, self.links = stamps, links
         self.markup.forget_unused(lambda: (text.body for text in every_text(site)))
         if self.stored is not None:
             self._let_go_of_cache()

@@ -83,11 +83,12 @@ class Listing:
 
 def _listing(content_dir: Path, root: Path, cache: FileCache, diagnostics: Diagnostics) -> Listing:
     """The content files, walked again unless the cache's scan has the same paths and links
-    as the last walk's, each link to the same target (a link is refused or not by where it
-    leads)."""
+    as the last walk's, each link's target with the same known stamp (a link is refused or
+    not by where it leads, which a changed target may tell)."""
     kept = cache.kept
     links = {path: cache.stamps.get(path) for path in cache.links}
-    if kept is not None and kept.scanned == cache.stamps.keys() and kept.links == links:
+    if kept is not None and kept.scanned == cache.stamps.keys() and kept.links == links \
+            and None not in links.values():
         diagnostics.items.extend(kept.problems)
         return kept
     found = Diagnostics()

@@ -4,13 +4,16 @@
 On Linux the kernel tells which names in a folder changed (inotify, one watch per folder),
 so `Watcher` stats again only those, the files whose stamp could not tell (written in the
 last two seconds) and links (whose targets may be elsewhere). Whatever it cannot follow (a
-folder added, removed or renamed, more events than the kernel kept, another system, no
-watches left) makes it scan everything again, as `scan` does: the stamps it hands out are
-always what a scan would find.
+folder added, removed or renamed, a watched folder missing, more events than the kernel
+kept, no event at all, another system, no watches left) makes it scan everything again, as
+`scan` does. So the stamps it hands out are what a scan would find, for every change made
+through the folders on this machine; a write the kernel does not report (through a hard
+link kept elsewhere, from another machine on a network share) is seen at the next scan.
 """
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import struct
 import sys
@@ -47,8 +50,8 @@ class Watcher:
         return frozenset(self._links)
 
     def stamps(self) -> Stamps:
-        """The stamp of every file, by path, as `filecache.scan` gives them. Each call hands out
-        a new dict; the last one is never changed afterwards."""
+        """The stamp of every file, by path, as `filecache.scan` gives them (see above). Each
+        call hands out a new dict; the last one is never changed afterwards."""
         changed = self._changed() if self._stamps is not None and self._everywhere else None
         if changed is None:
             return self._scan()
@@ -86,9 +89,10 @@ class Watcher:
                 self._libc.inotify_rm_watch(self._fd, wd)
         self._folders.clear()
         self._drain()
+        self._everywhere = True   # until a folder is missing or one goes while it is walked
         links: set[str] = set()
         stamps = scan(self.folders, self._watch, links)
-        self._everywhere = all(os.path.isdir(folder) for folder in self.folders)
+        self._everywhere = self._everywhere and all(os.path.isdir(folder) for folder in self.folders)
         self._links = links
         self._recheck = {path for path, stamp in stamps.items() if stamp is None} | links
         self._stamps = stamps
@@ -98,10 +102,12 @@ class Watcher:
         if self._fd is None:
             return
         wd = self._libc.inotify_add_watch(self._fd, os.fsencode(folder), _CHANGES | _FOLDER_GONE)
-        if wd < 0:   # no watches left (fs.inotify.max_user_watches), or the folder just went
-            self.close()   # scan from now on
-            return
-        self._folders[wd] = folder
+        if wd >= 0:
+            self._folders[wd] = folder
+        elif ctypes.get_errno() in (errno.ENOENT, errno.ENOTDIR):   # gone while the scan went on
+            self._everywhere = False   # scan again next time
+        else:   # no watches left (fs.inotify.max_user_watches), or not allowed: scan from now on
+            self.close()
 
     def _changed(self) -> set[str] | None:
         """The paths of the files the kernel says changed since the last look; None: scan
@@ -117,7 +123,7 @@ class Watcher:
             folder = self._folders.get(wd)
             if folder is None:
                 continue   # a watch removed at the last scan
-            if mask & (_REMOVED | _FOLDER_GONE | _IS_FOLDER):
+            if mask & (_REMOVED | _FOLDER_GONE | _IS_FOLDER) or not name:   # the folder's own change
                 return None
             changed.add(os.path.join(folder, os.fsdecode(name)))
         return changed if events else None

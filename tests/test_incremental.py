@@ -200,9 +200,13 @@ def test_a_link_in_place_of_a_file_or_led_elsewhere_is_judged_as_a_fresh_build_d
     age(project)
     session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
     assert session.rebuild().ok
+    fresh_inside, fresh_outside = project / "content/pages/uusi.fi.md", project / "uusi-ulkona.fi.md"
     steps = {"a file replaced by a link out of content/": outside, "the link led inside": inside,
-             "and out again": outside}
+             "and out again": outside, "to a file just written inside": fresh_inside,
+             "and to one just written outside": fresh_outside}
     for number, (name, target) in enumerate(steps.items()):
+        if not target.exists():   # its stamp, and so the link's, cannot tell yet (None)
+            target.write_text(SITE[PAGE], encoding="utf-8")
         page.unlink()
         page.symlink_to(target)
         rebuild = session.rebuild()
@@ -210,6 +214,20 @@ def test_a_link_in_place_of_a_file_or_led_elsewhere_is_judged_as_a_fresh_build_d
                                    output_dir=project / f"fresh-{number}")).rebuild()
         assert rebuild.ok == expected.ok, name
         assert rebuild.diagnostics.sorted() == expected.diagnostics.sorted(), name
+
+
+def test_a_file_moved_out_of_content_and_linked_back_is_refused_as_a_fresh_build_does(project):
+    """A rename keeps the stamp (time, size, inode) and a link is stamped by its target: the
+    files' stamps alone would say nothing changed."""
+    age(project)
+    session = Preview(options(project, templates_dir=project / "templates", output_dir=project / "preview"))
+    assert session.rebuild().ok
+    page, outside = project / PAGE, project / "tietoa-ulkona.fi.md"
+    page.rename(outside)
+    page.symlink_to(outside)
+    rebuild = session.rebuild()
+    assert not rebuild.ok
+    assert [d.code for d in rebuild.diagnostics.sorted()] == ["source.symlink"]
 
 
 def indexes(site) -> dict:
