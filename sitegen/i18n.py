@@ -137,7 +137,7 @@ def _patched(grouped: Grouped, before: dict[Item, tuple], merged: dict[Item, tup
         return grouped
     if merged.keys() != before.keys():
         return None
-    changed = [item for item, entry in merged.items() if before[item] is not entry]
+    changed = differing(before, merged)   # the same keys: the items merged again
     if any(before[item][0] is None for item in changed):
         return None
     records = {kind: dict(getattr(grouped, kind)) for kind in {kind for kind, _ in changed}}
@@ -153,7 +153,7 @@ def _patched(grouped: Grouped, before: dict[Item, tuple], merged: dict[Item, tup
 
 
 def _merge(kind: str, slug: str, group: list[Translation], config: SiteConfig, diagnostics: Diagnostics
-           ) -> tuple[Network | Event | NewsPost | Page | None, dict[tuple[str, str, str], Fact]]:
+           ) -> tuple[Record | None, dict[tuple[str, str, str], Fact]]:
     """One item's record (None if it has errors) and its facts, by (kind, slug, field)."""
     texts = _texts(group, diagnostics)
     facts = _merge_facts(group, diagnostics)
