@@ -4,9 +4,10 @@ Reading, parsing and validating every content file is most of the load phase; an
 one file. `FileCache` hands back what a file gave last time, its diagnostics included, while
 the file's stamp (size, modification time and inode, or the parsed value it was computed
 from) and what it was read with (its context: the site's configuration, today's date) are
-the same. The whole-site steps after them (grouping translations, expanding series) keep a
-`FileCache` by item, stamped with the item's inputs: unchanged inputs are the very same
-objects, so the comparison costs next to nothing. A one-off build starts with empty caches,
+the same. The whole-site steps after them (grouping translations, leaving out drafts,
+checking references and links, expanding series) keep a `FileCache` by item, stamped with
+the item's inputs: unchanged inputs are the very same objects, so the comparison costs next
+to nothing. A one-off build starts with empty caches,
 so it computes everything once, as before.
 """
 from __future__ import annotations

@@ -30,6 +30,9 @@ from .validate import Fact, Translation
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+ITEM_KINDS = ("networks", "events", "news", "pages")   # the dicts of `Grouped` (and of `Site`)
+
+
 @dataclass(frozen=True, slots=True)
 class Grouped:
     """Every multilingual item, one record each, keyed by slug."""
@@ -205,15 +208,12 @@ def _conflict(key: str, first: str, second: str, location: Location, diagnostics
                       location, "write a shared fact in one translation only, or the same in each")
 
 
-KINDS = ("networks", "events", "news", "pages")
-
-
 def published_only(grouped: Grouped, drafts: bool, caches: KindCaches | None = None) -> Grouped:
     """Leave out draft texts (unless `drafts`), and the items with no text left. `caches`
     kept between loads look again only at the items that changed."""
     caches = caches if caches is not None else KindCaches()
     kept = {}
-    for kind in KINDS:
+    for kind in ITEM_KINDS:
         items = getattr(grouped, kind)
         shown = caches[kind].map(items, lambda slug, _, items=items: _published(items[slug], drafts),
                                  Diagnostics(), drafts)
@@ -234,8 +234,8 @@ def _published(item: Record, drafts: bool) -> Record | None:
 
 def every_text(grouped: Grouped) -> list[Text]:
     """The texts of every item of `grouped` (or of a `Site`, which has the same four dicts)."""
-    return [text for items in (grouped.networks, grouped.events, grouped.news, grouped.pages)
-            for item in items.values() for text in item.texts.values()]
+    return [text for kind in ITEM_KINDS for item in getattr(grouped, kind).values()
+            for text in item.texts.values()]
 
 
 def check_translation_dates(grouped: Grouped, dates: dict[str, TextDates], config: SiteConfig,

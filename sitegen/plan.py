@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, Location
+from .i18n import ITEM_KINDS
 from .render.sitemap import indexable, sitemap_files
 from .site import Site
 from .urls import Urls, page_count
@@ -63,13 +64,10 @@ def replans(old: Site, new: Site, changed: set[tuple]) -> bool:
         if len(key) == 1:
             if key[0] in ("config", "window", "occurrences", "files"):
                 return True
-        elif key[0] in _ITEMS and _outline(getattr(old, key[0]).get(key[1])) != \
+        elif key[0] in ITEM_KINDS and _outline(getattr(old, key[0]).get(key[1])) != \
                 _outline(getattr(new, key[0]).get(key[1])):
             return True
     return False
-
-
-_ITEMS = ("networks", "events", "news", "pages")
 
 
 def _outline(item) -> tuple | None:

@@ -177,7 +177,7 @@ def _check_series(event: Event, diagnostics: Diagnostics) -> None:
                           "check the rule's day against the months it falls in, and the until date")
 
 
-Expansion = list[tuple[tuple, "Occurrence"]]   # an event's occurrences with their sort keys
+Expansion = list[tuple[tuple, Occurrence]]   # an event's occurrences with their sort keys
 
 
 def expand_each(events: dict[str, Event], window: tuple[dt.date, dt.date],

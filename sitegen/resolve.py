@@ -12,7 +12,7 @@ import re
 
 from .errors import Diagnostics, Location, did_you_mean
 from .filecache import FileCache, KindCaches, differing
-from .i18n import Grouped
+from .i18n import ITEM_KINDS, Grouped
 from .markup import Markup
 from .records import Event, Network, Person
 from .schema import SLUG_RE
@@ -108,7 +108,7 @@ def resolve_body_links(grouped: Grouped, published: Grouped, people: dict[str, P
 
     before, kept = caches.kept or ({}, {})
     by_kind = {kind: caches[kind].map(items[kind], functools.partial(links, kind), diagnostics, context)
-               for kind in ("networks", "events", "news", "pages")}
+               for kind in ITEM_KINDS}
     found = kept
     for kind, by_item in by_kind.items():
         was = before.get(kind, {})
